@@ -1,0 +1,132 @@
+package dev.viasock;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.newsclub.net.unix.AFUNIXSocket;
+
+/**
+ * Serves one client: greets it, leases a worker for it (the client waits its turn here), sends the prelude,
+ * feeds its input to the program, and waits until the worker has ended the call. Output travels from the
+ * worker's own output thread, so input and output stream at the same time.
+ */
+final class Connection implements Runnable {
+  private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+  private static final Duration HELLO_BOUND = Duration.ofSeconds(10);
+  private static final Duration DEAD_WORKER_GRACE = Duration.ofSeconds(5);
+
+  private final AFUNIXSocket socket;
+  private final WorkerPool pool;
+  private final Runnable onClose;
+
+  Connection(AFUNIXSocket socket, WorkerPool pool, Runnable onClose) {
+    this.socket = socket;
+    this.pool = pool;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public void run() {
+    try (socket) {
+      serve();
+    } catch (IOException e) {
+      LOG.log(DEBUG, "connection ended: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      onClose.run();
+    }
+  }
+
+  private void serve() throws IOException, InterruptedException {
+    FrameReader reader = new FrameReader(socket.getInputStream());
+    FrameWriter writer = new FrameWriter(socket.getOutputStream());
+    socket.setSoTimeout((int) HELLO_BOUND.toMillis());
+    if (!reader.next() || reader.type() != Frame.HELLO) {
+      LOG.log(WARNING, "a client connected without a greeting; dropped it");
+      return;
+    }
+    int version = reader.intAt(0);
+    boolean forwardStderr = (reader.intAt(1) & Frame.FLAG_FORWARD_STDERR) != 0;
+    if (version != Frame.PROTOCOL_VERSION) {
+      writer.sendEnd(
+          Failure.SERVER_UNAVAILABLE.exitStatus(),
+          "viasock: the server speaks protocol " + Frame.PROTOCOL_VERSION + " and the client " + version
+              + "; stop the old server (viasock stop --all) and call again");
+      return;
+    }
+    socket.setSoTimeout(0);
+    Worker worker = pool.lease();
+    if (worker == null) {
+      writer.send(Frame.RETRY);
+      return;
+    }
+    try {
+      converse(worker, reader, writer, forwardStderr);
+    } finally {
+      worker.detach();
+      pool.release(worker);
+    }
+  }
+
+  private void converse(Worker worker, FrameReader reader, FrameWriter writer, boolean forwardStderr)
+      throws IOException, InterruptedException {
+    Conversation conversation = new Conversation(writer, socket);
+    byte[] prelude;
+    try {
+      prelude = worker.awaitReady();
+      worker.attach(conversation, forwardStderr);
+    } catch (ViasockException e) {
+      writer.sendEnd(e.exitStatus(), e.getMessage());
+      return;
+    }
+    writer.send(Frame.ACCEPT);
+    if (prelude.length > 0) {
+      writer.send(Frame.PRELUDE, prelude, 0, prelude.length);
+    }
+    if (feedInput(worker, reader)) {
+      awaitEnd(worker, conversation);
+    }
+  }
+
+  /**
+   * Feeds the client's input to the program until the input ends.
+   *
+   * @return whether to wait for the call's end: false when the client went away first
+   */
+  private static boolean feedInput(Worker worker, FrameReader reader) {
+    try {
+      while (reader.next()) {
+        switch (reader.type()) {
+          case Frame.INPUT:
+            try {
+              worker.send(reader.payload(), 0, reader.length());
+            } catch (IOException programStoppedReading) {
+              return true; // The worker reports why, through the conversation.
+            }
+            break;
+          case Frame.END_OF_INPUT:
+            worker.endOfInput();
+            return true;
+          default:
+            LOG.log(WARNING, "a client sent an unexpected frame '" + (char) reader.type() + "'; dropped it");
+            return false;
+        }
+      }
+    } catch (IOException clientGone) {
+      LOG.log(DEBUG, "a client went away: " + clientGone);
+    }
+    return false;
+  }
+
+  private static void awaitEnd(Worker worker, Conversation conversation) throws InterruptedException {
+    long deadWaits = 0;
+    while (!conversation.awaitFinished(Duration.ofSeconds(1))) {
+      if (worker.isDead() && ++deadWaits >= DEAD_WORKER_GRACE.toSeconds()) {
+        conversation.finish(Failure.PROGRAM_FAILED, "viasock: the program ended without answering");
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.viasock;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.time.Duration;
+
+/**
+ * The main class of a background server, as the {@link ServerLauncher} starts it: in its own session, in the
+ * caller's working directory and environment, with stdin from /dev/null, stderr to its log, and stdout a
+ * pipe to the launching client, on which it writes one line, {@code READY}, {@code BUSY} (another server
+ * already listens) or {@code FAILED <reason>}, and which it then closes, so that no caller's stream is held.
+ */
+final class Daemon {
+  private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+  private static final Duration STOP_BOUND = Duration.ofSeconds(15);
+
+  private Daemon() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream launcher = System.out;
+    DaemonArguments arguments;
+    try {
+      arguments = DaemonArguments.decode(args);
+      ServerLog.install(arguments.files().log());
+    } catch (RuntimeException | IOException e) {
+      launcher.println("FAILED " + e.getMessage());
+      launcher.close();
+      System.exit(70);
+      return;
+    }
+    ServerSpec spec = arguments.spec();
+    ServerFiles files = arguments.files();
+    Server server =
+        new Server(
+            spec,
+            files.socket(),
+            () -> ServerKey.derive(spec, System::getenv).equals(files.key())
+                ? null
+                : "its key no longer holds (the program, a file it names, or a watched file changed)",
+            null,
+            Ticker.system(),
+            () -> ServerInfo.remove(files));
+    try {
+      server.start();
+    } catch (BindException e) {
+      LOG.log(INFO, "another server already listens on " + files.socket() + "; this one leaves");
+      launcher.println("BUSY");
+      launcher.close();
+      return;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(WARNING, "could not start", e);
+      launcher.println("FAILED could not listen on " + files.socket() + ": " + e.getMessage());
+      launcher.close();
+      System.exit(70);
+      return;
+    }
+    ServerInfo.write(files, spec);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "viasock-signal-stop"));
+    launcher.println("READY");
+    launcher.close();
+    System.setOut(System.err);
+    server.awaitStopped(Duration.ofDays(36500));
+  }
+
+  private static void stopOnSignal(Server server) {
+    server.stop("signal", true);
+    try {
+      server.awaitStopped(STOP_BOUND);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.viasock;
+
+/**
+ * Why a call through viasock did not deliver every output record. Each failure has a fixed exit status, which
+ * the {@code viasock} command exits with and which scripts may rely on.
+ */
+public enum Failure {
+  /** The program crashed, exited, closed its output, or broke the one-record-out-per-record-in contract. */
+  PROGRAM_FAILED(1),
+  /** An option or argument is invalid (an unknown option, a bad pattern, a non-numeric timeout). */
+  INVALID_ARGUMENT(2),
+  /** The input ends with bytes that do not complete a record; the complete records before it were served. */
+  UNTERMINATED_INPUT(65),
+  /** The server could not be started or reached, or it stopped without answering. */
+  SERVER_UNAVAILABLE(69),
+  /** Reading the caller's input failed. */
+  INPUT_FAILED(74),
+  /** The state directory is not private to the user (wrong owner, group- or world-writable, or a symlink). */
+  UNSAFE_STATE_DIRECTORY(77),
+  /** The program took longer than the process timeout to answer one record, and was stopped. */
+  TIMEOUT(124),
+  /** The program exists but cannot be executed. */
+  NOT_EXECUTABLE(126),
+  /** The program cannot be found. */
+  NOT_FOUND(127),
+  /** The caller's output was closed before every output record was written (as with {@code | head -1}). */
+  OUTPUT_CLOSED(141);
+
+  private final int exitStatus;
+
+  Failure(int exitStatus) {
+    this.exitStatus = exitStatus;
+  }
+
+  /** The exit status of the {@code viasock} command for this failure. */
+  public int exitStatus() {
+    return exitStatus;
+  }
+
+  static Failure ofExitStatus(int status) {
+    for (Failure failure : values()) {
+      if (failure.exitStatus == status) {
+        return failure;
+      }
+    }
+    return PROGRAM_FAILED;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.viasock;
+
+/**
+ * The frame types of the wire protocol between client and server. Every frame is a type byte, a 4-byte
+ * big-endian payload length and the payload; see docs/protocol.md.
+ */
+final class Frame {
+  static final int PROTOCOL_VERSION = 1;
+  static final int HEADER_BYTES = 5;
+  /** Larger payloads are split, so that a reader never needs more than this in memory for one frame. */
+  static final int MAX_PAYLOAD = 1 << 18;
+
+  /** Client to server, first: protocol version and flags. */
+  static final byte HELLO = 'H';
+  /** Client to server: input bytes, in any chunking. */
+  static final byte INPUT = 'I';
+  /** Client to server: the input has ended. */
+  static final byte END_OF_INPUT = 'E';
+
+  /** Server to client: a worker is yours; output follows. */
+  static final byte ACCEPT = 'A';
+  /** Server to client: this server is stopping; connect again (nothing was consumed). */
+  static final byte RETRY = 'R';
+  /** Server to client: the prelude, sent once right after ACCEPT. */
+  static final byte PRELUDE = 'P';
+  /** Server to client: output bytes, only ever whole or partial records that answer sent input. */
+  static final byte OUTPUT = 'O';
+  /** Server to client: the program's stderr, when the client asked for it. */
+  static final byte STDERR = 'S';
+  /** Server to client, last: a 4-byte exit status and a UTF-8 message (empty on success). */
+  static final byte END = 'Z';
+
+  /** HELLO flag: forward the program's stderr to this client. */
+  static final int FLAG_FORWARD_STDERR = 1;
+
+  private Frame() {}
+}

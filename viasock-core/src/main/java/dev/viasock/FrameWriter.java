@@ -1,0 +1,60 @@
+package dev.viasock;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Writes frames to one peer. Thread-safe: several threads may write whole frames to the same peer. */
+final class FrameWriter {
+  private final OutputStream out;
+
+  FrameWriter(OutputStream out) {
+    this.out = new BufferedOutputStream(out, 1 << 16);
+  }
+
+  /** Writes {@code bytes[offset, offset + length)} as one or more frames of {@code type}, and flushes. */
+  synchronized void send(byte type, byte[] bytes, int offset, int length) throws IOException {
+    do {
+      int chunk = Math.min(length, Frame.MAX_PAYLOAD);
+      writeHeader(type, chunk);
+      out.write(bytes, offset, chunk);
+      offset += chunk;
+      length -= chunk;
+    } while (length > 0);
+    out.flush();
+  }
+
+  synchronized void send(byte type) throws IOException {
+    writeHeader(type, 0);
+    out.flush();
+  }
+
+  synchronized void sendHello(int flags) throws IOException {
+    writeHeader(Frame.HELLO, 8);
+    writeInt(Frame.PROTOCOL_VERSION);
+    writeInt(flags);
+    out.flush();
+  }
+
+  synchronized void sendEnd(int status, String message) throws IOException {
+    byte[] text = message.getBytes(UTF_8);
+    writeHeader(Frame.END, 4 + text.length);
+    writeInt(status);
+    out.write(text);
+    out.flush();
+  }
+
+  private void writeHeader(byte type, int length) throws IOException {
+    out.write(type);
+    writeInt(length);
+  }
+
+  private void writeInt(int value) throws IOException {
+    out.write(value >>> 24);
+    out.write(value >>> 16);
+    out.write(value >>> 8);
+    out.write(value);
+  }
+}

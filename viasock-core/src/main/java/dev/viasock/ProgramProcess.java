@@ -1,0 +1,223 @@
+package dev.viasock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteException;
+import org.apache.commons.exec.ExecuteResultHandler;
+import org.apache.commons.exec.ExecuteStreamHandler;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.ProcessDestroyer;
+
+/**
+ * One running program, started, watched and destroyed through commons-exec. Its three streams are handed
+ * over untouched (no commons-exec pumps: its stdin pump polls and never closes the program's stdin), and
+ * the exit status arrives in {@link #exit()} once the process has been reaped and its readers have drained.
+ */
+final class ProgramProcess {
+  private static final Duration LAUNCH_BOUND = Duration.ofSeconds(30);
+  private static final Duration READERS_DRAIN_BOUND = Duration.ofSeconds(2);
+  static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
+
+  private final Process process;
+  private final ExecuteWatchdog watchdog;
+  private final HandedOverStreams streams;
+  private final CompletableFuture<Integer> exit;
+
+  private ProgramProcess(
+      Process process, ExecuteWatchdog watchdog, HandedOverStreams streams, CompletableFuture<Integer> exit) {
+    this.process = process;
+    this.watchdog = watchdog;
+    this.streams = streams;
+    this.exit = exit;
+  }
+
+  /**
+   * Starts {@code program}. {@code readers} is how many threads will read the program's stdout and stderr;
+   * each calls {@link #readerDone()} when its stream ends, and the exit status is reported only after that
+   * (within a bound), so that no output is lost to commons-exec closing the streams.
+   *
+   * @throws ViasockException {@link Failure#NOT_FOUND}, {@link Failure#NOT_EXECUTABLE} or
+   *     {@link Failure#PROGRAM_FAILED} when it cannot be started
+   */
+  static ProgramProcess start(Program program, Map<String, String> environment, ThreadFactory threads) {
+    HandedOverStreams streams = new HandedOverStreams();
+    CompletableFuture<Process> launched = new CompletableFuture<>();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    ExecuteWatchdog watchdog =
+        ExecuteWatchdog.builder()
+            .setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION)
+            .setThreadFactory(threads)
+            .get();
+    DefaultExecutor executor =
+        DefaultExecutor.builder()
+            .setWorkingDirectory(program.workingDirectory())
+            .setExecuteStreamHandler(streams)
+            .setThreadFactory(threads)
+            .get();
+    executor.setExitValues(null);
+    executor.setWatchdog(watchdog);
+    executor.setProcessDestroyer(new LaunchCapture(launched));
+    CommandLine commandLine = new CommandLine(program.executable().toString());
+    for (String argument : program.arguments()) {
+      commandLine.addArgument(argument, false);
+    }
+    try {
+      executor.execute(commandLine, environment, new ExecuteResultHandler() {
+        @Override
+        public void onProcessComplete(int exitValue) {
+          exit.complete(exitValue);
+        }
+
+        @Override
+        public void onProcessFailed(ExecuteException e) {
+          launched.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+          exit.complete(e.getExitValue());
+        }
+      });
+      Process process = launched.get(LAUNCH_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      return new ProgramProcess(process, watchdog, streams, exit);
+    } catch (ExecutionException e) {
+      throw launchFailure(program, e.getCause());
+    } catch (IOException | TimeoutException e) {
+      throw launchFailure(program, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw launchFailure(program, e);
+    }
+  }
+
+  private static ViasockException launchFailure(Program program, Throwable cause) {
+    String detail = String.valueOf(cause.getMessage());
+    Failure failure =
+        detail.contains("error=2,") ? Failure.NOT_FOUND
+            : detail.contains("error=13,") || detail.contains("error=8,") ? Failure.NOT_EXECUTABLE
+            : Failure.PROGRAM_FAILED;
+    return new ViasockException(
+        failure, "viasock: cannot start the program " + program.name() + ": " + detail, cause);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  OutputStream stdin() {
+    return streams.stdin;
+  }
+
+  InputStream stdout() {
+    return streams.stdout;
+  }
+
+  InputStream stderr() {
+    return streams.stderr;
+  }
+
+  void readerDone() {
+    streams.readersDone.countDown();
+  }
+
+  /** Completes with the exit status once the process has ended and been reaped. */
+  CompletableFuture<Integer> exit() {
+    return exit;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it has not within the grace period. */
+  void terminate(ScheduledExecutorService scheduler) {
+    watchdog.destroyProcess();
+    scheduler.schedule(
+        () -> {
+          if (process.isAlive()) {
+            process.destroyForcibly();
+          }
+        },
+        TERMINATE_GRACE.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Closes the program's stdin, the polite way to ask a filter to finish. */
+  void closeStdin() {
+    try {
+      streams.stdin.close();
+    } catch (IOException e) {
+      // The program has already gone; nothing to close.
+    }
+  }
+
+  /** Keeps the process's streams for viasock's own readers and writer instead of pumping them. */
+  private static final class HandedOverStreams implements ExecuteStreamHandler {
+    final CountDownLatch readersDone = new CountDownLatch(2);
+    OutputStream stdin;
+    InputStream stdout;
+    InputStream stderr;
+
+    @Override
+    public void setProcessInputStream(OutputStream os) {
+      stdin = os;
+    }
+
+    @Override
+    public void setProcessOutputStream(InputStream is) {
+      stdout = is;
+    }
+
+    @Override
+    public void setProcessErrorStream(InputStream is) {
+      stderr = is;
+    }
+
+    @Override
+    public void start() {}
+
+    /** Called by commons-exec after the process ended and before it closes the streams. */
+    @Override
+    public void stop() {
+      try {
+        // A background child of the program may hold the pipes open; past the bound, the rest is dropped.
+        readersDone.await(READERS_DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** commons-exec hands the launched process to its destroyer: the one place to learn the Process. */
+  private static final class LaunchCapture implements ProcessDestroyer {
+    private final CompletableFuture<Process> launched;
+
+    LaunchCapture(CompletableFuture<Process> launched) {
+      this.launched = launched;
+    }
+
+    @Override
+    public boolean add(Process process) {
+      launched.complete(process);
+      return true;
+    }
+
+    @Override
+    public boolean remove(Process process) {
+      return true;
+    }
+
+    @Override
+    public int size() {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package dev.viasock;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * Listens on one socket and serves its clients from a pool of workers. It stops when it has been idle for the
+ * spec's server timeout, when its key no longer holds (then once its current clients are done), when its
+ * socket file is removed or replaced, or when told to.
+ */
+final class Server {
+  private static final System.Logger LOG = System.getLogger(Server.class.getName());
+  private static final Duration TICK = Duration.ofMillis(100);
+  private static final long TICKS_PER_KEY_CHECK = 10;
+  private static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(2);
+  private static final Duration CUT_BOUND = Duration.ofSeconds(5);
+
+  private final ServerSpec spec;
+  private final Path socketPath;
+  private final Supplier<String> staleness;
+  private final Map<String, String> environment;
+  private final Ticker ticker;
+  private final Runnable onStopped;
+  private final IdleTimer idle;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(Threads.named("server-timer"));
+  private final ExecutorService connections = Executors.newCachedThreadPool(Threads.named("connection"));
+  private final WorkerPool pool;
+
+  private AFUNIXServerSocket listener;
+  private Object socketIdentity;
+  private long ticks;
+  private String staleReason;
+  private boolean stopping;
+
+  /**
+   * @param staleness says why the server no longer matches its key, or null while it does
+   * @param environment the program's environment; null to pass this JVM's
+   * @param onStopped runs last, after the workers have ended and the socket file is gone
+   */
+  Server(
+      ServerSpec spec,
+      Path socketPath,
+      Supplier<String> staleness,
+      Map<String, String> environment,
+      Ticker ticker,
+      Runnable onStopped) {
+    this.spec = spec;
+    this.socketPath = socketPath;
+    this.staleness = staleness;
+    this.environment = environment;
+    this.ticker = ticker;
+    this.onStopped = onStopped;
+    this.idle = new IdleTimer(ticker, spec.idleTimeout());
+    this.pool =
+        new WorkerPool(spec.workers(), slot -> Worker.launch(slot, spec, environment, ticker, scheduler, this::changed));
+  }
+
+  private void changed(Worker worker) {
+    pool.changed(worker);
+  }
+
+  /**
+   * Binds the socket and starts serving. Address reuse is off, so that binding to the socket of a live
+   * server fails instead of moving that server's socket aside.
+   *
+   * @throws java.net.BindException when another server already listens on the socket
+   */
+  void start() throws IOException {
+    listener = AFUNIXServerSocket.newInstance();
+    listener.setReuseAddress(false);
+    listener.bind(AFUNIXSocketAddress.of(socketPath), 64);
+    Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+    socketIdentity = identity(socketPath);
+    LOG.log(INFO, "serving " + spec.program().commandText() + " in " + spec.program().workingDirectory()
+        + " on " + socketPath + " (pid " + ProcessHandle.current().pid() + ")");
+    pool.prestart();
+    Threads.start("accept", this::acceptLoop);
+    scheduler.scheduleWithFixedDelay(this::housekeep, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void acceptLoop() {
+    while (true) {
+      AFUNIXSocket socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (listener.isClosed()) {
+          return;
+        }
+        LOG.log(WARNING, "accept failed: " + e);
+        continue;
+      }
+      if (!fromOwnUser(socket)) {
+        continue;
+      }
+      idle.opened();
+      connections.execute(new Connection(socket, pool, idle::closed));
+    }
+  }
+
+  private static boolean fromOwnUser(AFUNIXSocket socket) {
+    try {
+      var peer = socket.getPeerCredentials();
+      if (peer.getUid() == Users.currentUid()) {
+        return true;
+      }
+      LOG.log(WARNING, "refused a connection from uid " + peer.getUid() + " (pid " + peer.getPid()
+          + "): only uid " + Users.currentUid() + " may use this server");
+    } catch (IOException e) {
+      LOG.log(WARNING, "refused a connection whose peer could not be identified: " + e);
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Dropping it is all that is left to do.
+    }
+    return false;
+  }
+
+  private void housekeep() {
+    try {
+      for (Worker worker : pool.workers()) {
+        worker.checkWatchdog();
+      }
+      if (isStopping()) {
+        return;
+      }
+      if (++ticks % TICKS_PER_KEY_CHECK == 0) {
+        checkStillCurrent();
+      }
+      if (idle.expired()) {
+        stop("idle for " + Worker.seconds(spec.idleTimeout()), false);
+      } else if (staleReason != null && idle.active() == 0) {
+        stop(staleReason, false);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(WARNING, "housekeeping failed", e);
+    }
+  }
+
+  private void checkStillCurrent() {
+    if (staleReason != null) {
+      return;
+    }
+    String reason = Objects.equals(identity(socketPath), socketIdentity) ? null : "its socket file was removed or replaced";
+    if (reason == null && staleness != null) {
+      reason = staleness.get();
+    }
+    if (reason != null) {
+      staleReason = reason;
+      LOG.log(INFO, "stops accepting: " + reason + "; it ends once its current clients are done");
+      closeListener();
+    }
+  }
+
+  private static Object identity(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private synchronized boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * Stops the server: no new clients; current ones finish (or, with {@code cut}, are ended within a bound
+   * with a clear error); then the programs are stopped and the socket file removed.
+   */
+  void stop(String reason, boolean cut) {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    LOG.log(INFO, "stopping: " + reason);
+    Threads.start("shutdown", () -> shutdown(reason, cut));
+  }
+
+  private void shutdown(String reason, boolean cut) {
+    try {
+      closeListener();
+      pool.close();
+      if (cut) {
+        for (Worker worker : pool.workers()) {
+          worker.kill(Failure.SERVER_UNAVAILABLE, "the server was stopped (" + reason + ") during this call");
+        }
+      }
+      long deadline = ticker.read() + CUT_BOUND.toNanos();
+      while (idle.active() > 0 && (!cut || ticker.read() < deadline)) {
+        Thread.sleep(20);
+      }
+      for (Worker worker : pool.workers()) {
+        worker.stop(WORKER_STOP_GRACE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      scheduler.shutdownNow();
+      connections.shutdownNow();
+      try {
+        onStopped.run();
+      } finally {
+        LOG.log(INFO, "stopped");
+        stopped.countDown();
+      }
+    }
+  }
+
+  private synchronized void closeListener() {
+    try {
+      if (listener != null && !listener.isClosed()) {
+        listener.close();
+      }
+    } catch (IOException e) {
+      LOG.log(WARNING, "closing the socket failed: " + e);
+    }
+    if (socketIdentity != null && socketIdentity.equals(identity(socketPath))) {
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        LOG.log(WARNING, "could not remove " + socketPath + ": " + e);
+      }
+    }
+  }
+
+  /** Waits until the server has stopped, at most {@code bound}; returns whether it has. */
+  boolean awaitStopped(Duration bound) throws InterruptedException {
+    return stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

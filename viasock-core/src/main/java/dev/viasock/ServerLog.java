@@ -1,0 +1,112 @@
+package dev.viasock;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * The server's log. viasock logs through {@link System.Logger}; a server that viasock starts in the
+ * background routes it into its log file, one line per event, and keeps one older log beside it once the
+ * log passes 1 MiB.
+ */
+final class ServerLog {
+  static final long ROTATE_BYTES = 1 << 20;
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  private ServerLog() {}
+
+  /** Sends this JVM's log records to {@code file}, or to stderr when {@code file} is null. */
+  static void install(Path file) throws IOException {
+    OutputStream target;
+    if (file == null) {
+      target = new FileOutputStream(java.io.FileDescriptor.err);
+    } else {
+      rotate(file);
+      target = new FileOutputStream(file.toFile(), true);
+    }
+    StreamHandler handler = new FlushingHandler(target);
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    root.setLevel(Level.INFO);
+    root.addHandler(handler);
+  }
+
+  private static void rotate(Path file) throws IOException {
+    if (Files.exists(file) && Files.size(file) > ROTATE_BYTES) {
+      Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The last {@code count} lines of {@code file}, or none when it cannot be read. */
+  static List<String> tail(Path file, int count) {
+    List<String> lines = new ArrayList<>();
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long length = in.length();
+      int window = (int) Math.min(length, 16_384);
+      byte[] bytes = new byte[window];
+      in.seek(length - window);
+      in.readFully(bytes);
+      String[] all = new String(bytes, UTF_8).split("\n");
+      for (int i = Math.max(window == length ? 0 : 1, all.length - count); i < all.length; i++) {
+        lines.add(all[i]);
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return lines;
+  }
+
+  private static final class FlushingHandler extends StreamHandler {
+    FlushingHandler(OutputStream out) {
+      super(out, new OneLine());
+      try {
+        setEncoding("UTF-8");
+      } catch (java.io.UnsupportedEncodingException impossible) {
+        throw new AssertionError(impossible);
+      }
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+      super.publish(record);
+      flush();
+    }
+  }
+
+  private static final class OneLine extends Formatter {
+    @Override
+    public String format(LogRecord record) {
+      StringBuilder line = new StringBuilder()
+          .append(TIME.format(Instant.ofEpochMilli(record.getMillis())))
+          .append(' ')
+          .append(record.getLevel().getName())
+          .append(' ')
+          .append(formatMessage(record))
+          .append('\n');
+      if (record.getThrown() != null) {
+        var trace = new java.io.StringWriter();
+        record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+        line.append(trace);
+      }
+      return line.toString();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.viasock;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything that defines one server: the program, how its records are framed, its timeouts and its pool
+ * size. Two calls share a server exactly when their specs (and the files the spec names) are the same.
+ *
+ * @param processTimeout the most the program may take to answer one record; {@link Duration#ZERO} for none
+ * @param idleTimeout how long the server waits without a connection before it stops
+ * @param environmentNames variables whose values are part of the key and passed to the program
+ * @param watchPaths more files whose change makes a new server
+ */
+record ServerSpec(
+    Program program,
+    Framing framing,
+    Duration processTimeout,
+    Duration idleTimeout,
+    int workers,
+    ImmutableList<String> environmentNames,
+    ImmutableList<Path> watchPaths) {
+
+  ServerSpec {
+    checkArgument(!processTimeout.isNegative(), "process timeout must not be negative: %s", processTimeout);
+    checkArgument(
+        !idleTimeout.isNegative() && !idleTimeout.isZero(),
+        "server timeout must be positive: %s",
+        idleTimeout);
+    checkArgument(workers >= 1, "workers must be at least 1, not %s", workers);
+  }
+
+  boolean hasProcessTimeout() {
+    return !processTimeout.isZero();
+  }
+}

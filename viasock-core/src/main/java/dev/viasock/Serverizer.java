@@ -1,0 +1,356 @@
+package dev.viasock;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Serves a slow-starting Unix filter from a background server, so that its start-up is paid once.
+ *
+ * <p>A {@code Serverizer} is made from a command and its options. Each call derives the server's key from the
+ * command, the working directory, the files the command names and the options; it connects to the server of
+ * that key, or starts one (a separate JVM, detached from the caller) when none runs, and streams its input
+ * through the program:
+ *
+ * <pre>{@code
+ * Serverizer parse = Serverizer.builder("./parse", "-m", "model")
+ *     .outputTerminator("^$")
+ *     .build();
+ * parse.run(System.in, System.out);
+ * }</pre>
+ *
+ * <p>The program must write exactly one output record per input record, flushed before it reads the next.
+ * Records are bytes: nothing is decoded. A server stops after {@link Builder#serverTimeout} without a call,
+ * and stops once idle when its key no longer holds (the program or a file it names changed).
+ *
+ * <p>Instances are immutable and thread-safe: any number of threads may call {@link #run} and
+ * {@link #openSession} at once; each call is a connection of its own, and calls that find every worker busy
+ * wait their turn.
+ */
+public final class Serverizer {
+  private static final int MAX_ATTEMPTS = 10;
+
+  private final ServerSpec spec;
+  private final Path stateDirectory;
+  private final Path logFile;
+  private final boolean forwardStderr;
+  private final Function<String, String> environment;
+
+  private Serverizer(Builder builder, ServerSpec spec) {
+    this.spec = spec;
+    this.stateDirectory = builder.stateDirectory;
+    this.logFile = builder.logFile;
+    this.forwardStderr = builder.forwardStderr;
+    this.environment = builder.environment;
+  }
+
+  /** Starts building a serverizer for {@code program} (resolved through PATH unless it has a slash). */
+  public static Builder builder(String program, String... arguments) {
+    return new Builder(program, List.of(arguments));
+  }
+
+  /** Starts building a serverizer for a command: the program, then its arguments. */
+  public static Builder builder(List<String> command) {
+    checkArgument(!command.isEmpty(), "the command is empty: it needs at least the program");
+    return new Builder(command.get(0), command.subList(1, command.size()));
+  }
+
+  /**
+   * Streams {@code in} through the program to {@code out}: every input record, in order, becomes its output
+   * record, after the prelude. Returns when every record has been answered. The program's stderr goes to the
+   * server's log.
+   *
+   * @throws ViasockException when not every record could be answered; {@link ViasockException#failure()}
+   *     says why, and the message names the server's log
+   */
+  public void run(InputStream in, OutputStream out) {
+    run(in, out, null);
+  }
+
+  /**
+   * Like {@link #run(InputStream, OutputStream)}, and when the serverizer was built with
+   * {@link Builder#forwardStderr(boolean)}, the program's stderr, while it serves this call, goes to
+   * {@code err}.
+   */
+  public void run(InputStream in, OutputStream out, OutputStream err) {
+    requireNonNull(in, "in");
+    requireNonNull(out, "out");
+    ServerFiles files = files();
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      ClientCall call = new ClientCall(connect(files), files.log());
+      if (call.stream(in, out, forwardStderr ? err : null) == ClientCall.Outcome.DONE) {
+        return;
+      }
+    }
+    throw retriesExhausted(files);
+  }
+
+  /**
+   * Opens a session: one connection, holding one worker, on which records are sent one at a time. Close it
+   * to let others have the worker.
+   *
+   * @throws ViasockException when the server could not be reached or the program could not start
+   */
+  public Session openSession() {
+    ServerFiles files = files();
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Session session = Session.open(new ClientCall(connect(files), files.log()), spec.framing());
+      if (session != null) {
+        return session;
+      }
+    }
+    throw retriesExhausted(files);
+  }
+
+  /**
+   * Runs the server in this JVM, listening on {@code socket}, until it has been idle for the server timeout,
+   * its key no longer holds, or the JVM is asked to stop. Logs to the log file, or to stderr when none was
+   * set. This is what {@code viasock server} does; clients reach it with {@link #connect}.
+   *
+   * @throws IOException when the socket cannot be bound (another server listens on it)
+   */
+  public void serve(Path socket) throws IOException, InterruptedException {
+    ServerLog.install(logFile);
+    String key = ServerKey.derive(spec, environment);
+    Server server =
+        new Server(
+            spec,
+            socket.toAbsolutePath(),
+            () -> ServerKey.derive(spec, environment).equals(key) ? null : "its key no longer holds",
+            null,
+            Ticker.system(),
+            () -> {});
+    server.start();
+    Thread stopper = new Thread(() -> {
+      server.stop("signal", true);
+      try {
+        server.awaitStopped(Duration.ofSeconds(15));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "viasock-signal-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    server.awaitStopped(Duration.ofDays(36500));
+  }
+
+  /**
+   * Streams {@code in} through the server listening on {@code socket} (started with {@link #serve}) to
+   * {@code out}. This is what {@code viasock client} does.
+   *
+   * @throws ViasockException when not every record could be answered
+   */
+  public static void connect(Path socket, InputStream in, OutputStream out) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      SocketChannel channel;
+      try {
+        channel = Connector.tryConnect(socket);
+      } catch (IOException e) {
+        throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: cannot connect to " + socket + ": " + e, e);
+      }
+      if (channel == null) {
+        throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: no server listens on " + socket);
+      }
+      if (new ClientCall(channel, null).stream(in, out, null) == ClientCall.Outcome.DONE) {
+        return;
+      }
+    }
+    throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server on " + socket + " keeps stopping");
+  }
+
+  /** The key of the server that a call made now would use. */
+  public String key() {
+    return ServerKey.derive(spec, environment);
+  }
+
+  /** The log file of the server that a call made now would use. */
+  public Path logFile() {
+    return files().log();
+  }
+
+  /** The program as resolved: an absolute path. */
+  public Path executable() {
+    return spec.program().executable();
+  }
+
+  private ServerFiles files() {
+    Path directory = StateDirectory.ensurePrivate(
+        stateDirectory != null ? stateDirectory : StateDirectory.locate(environment));
+    return ServerFiles.of(directory, ServerKey.derive(spec, environment), logFile);
+  }
+
+  private SocketChannel connect(ServerFiles files) {
+    try {
+      return ServerLauncher.connectOrStart(spec, files);
+    } catch (IOException e) {
+      throw ServerLauncher.unavailable(files, "cannot reach the server: " + e.getMessage());
+    }
+  }
+
+  private static ViasockException retriesExhausted(ServerFiles files) {
+    return ServerLauncher.unavailable(
+        files, "the server kept stopping as calls arrived (" + MAX_ATTEMPTS + " attempts)");
+  }
+
+  /**
+   * Builds a {@link Serverizer}. Each setter checks its value at once and names it when it is wrong; the
+   * program is resolved by {@link #build()}.
+   */
+  public static final class Builder {
+    private final String program;
+    private final ImmutableList<String> arguments;
+    private String inputTerminator = "";
+    private String outputTerminator = "";
+    private int preludeRecords;
+    private int preludeLines;
+    private Duration processTimeout = Duration.ZERO;
+    private Duration serverTimeout = Duration.ofSeconds(15);
+    private int workers = 1;
+    private Path workingDirectory = Path.of("").toAbsolutePath();
+    private Path stateDirectory;
+    private Path logFile;
+    private boolean forwardStderr;
+    private final List<String> environmentNames = new ArrayList<>();
+    private final List<Path> watchPaths = new ArrayList<>();
+    private Function<String, String> environment = System::getenv;
+
+    private Builder(String program, List<String> arguments) {
+      this.program = requireNonNull(program, "program");
+      this.arguments = ImmutableList.copyOf(arguments);
+    }
+
+    /** A regex; an input line (without its newline) in which it is found ends a record. Default: every line. */
+    public Builder inputTerminator(String pattern) {
+      Terminator.of(requireNonNull(pattern, "pattern"));
+      this.inputTerminator = pattern;
+      return this;
+    }
+
+    /** A regex; an output line (without its newline) in which it is found ends a record. Default: every line. */
+    public Builder outputTerminator(String pattern) {
+      Terminator.of(requireNonNull(pattern, "pattern"));
+      this.outputTerminator = pattern;
+      return this;
+    }
+
+    /** The program writes this many output records at start, before reading input; each caller gets them. */
+    public Builder outputPrelude(int records) {
+      checkArgument(records >= 0, "output prelude must be at least 0 records, not %s", records);
+      this.preludeRecords = records;
+      return this;
+    }
+
+    /** The prelude counted in lines rather than records, for a banner that does not end like a record. */
+    public Builder preludeLines(int lines) {
+      checkArgument(lines >= 0, "prelude lines must be at least 0, not %s", lines);
+      this.preludeLines = lines;
+      return this;
+    }
+
+    /** The most the program may take to answer one record; past it the program is stopped. Default: none. */
+    public Builder processTimeout(Duration timeout) {
+      checkArgument(
+          !requireNonNull(timeout, "timeout").isNegative() && !timeout.isZero(),
+          "process timeout must be positive, not %s",
+          timeout);
+      this.processTimeout = timeout;
+      return this;
+    }
+
+    /** How long the server waits without a call before it stops. Default: 15 seconds. */
+    public Builder serverTimeout(Duration timeout) {
+      checkArgument(
+          !requireNonNull(timeout, "timeout").isNegative() && !timeout.isZero(),
+          "server timeout must be positive, not %s",
+          timeout);
+      this.serverTimeout = timeout;
+      return this;
+    }
+
+    /** How many program processes may serve calls at once. Default: 1. */
+    public Builder workers(int count) {
+      checkArgument(count >= 1 && count <= 64, "workers must be between 1 and 64, not %s", count);
+      this.workers = count;
+      return this;
+    }
+
+    /** The directory the program runs in, and against which relative file arguments are resolved. */
+    public Builder workingDirectory(Path directory) {
+      this.workingDirectory = requireNonNull(directory, "directory").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** Where sockets, locks, logs live. Default: {@code $VIASOCK_DIR}, {@code $XDG_RUNTIME_DIR/viasock}, ... */
+    public Builder stateDirectory(Path directory) {
+      this.stateDirectory = requireNonNull(directory, "directory").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** The server's log file. Default: {@code <key>.log} in the state directory. */
+    public Builder logFile(Path file) {
+      this.logFile = requireNonNull(file, "file").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** Whether the program's stderr goes to the caller it serves at the moment instead of to the log. */
+    public Builder forwardStderr(boolean forward) {
+      this.forwardStderr = forward;
+      return this;
+    }
+
+    /** Makes this environment variable's value part of the key (the program sees the caller's environment). */
+    public Builder passEnvironment(String name) {
+      checkArgument(
+          requireNonNull(name, "name").matches("[A-Za-z_][A-Za-z0-9_]*"),
+          "not an environment variable name: '%s'",
+          name);
+      environmentNames.add(name);
+      return this;
+    }
+
+    /** A file or directory whose change (anywhere under it) gives a new server. */
+    public Builder watch(Path path) {
+      watchPaths.add(requireNonNull(path, "path"));
+      return this;
+    }
+
+    /** The environment the key and PATH lookups read; for tests. */
+    Builder environment(Map<String, String> variables) {
+      this.environment = ImmutableMap.copyOf(variables)::get;
+      return this;
+    }
+
+    /**
+     * Resolves the program and builds the serverizer.
+     *
+     * @throws ViasockException {@link Failure#NOT_FOUND} or {@link Failure#NOT_EXECUTABLE}
+     * @throws IllegalArgumentException when the options contradict each other
+     */
+    public Serverizer build() {
+      Program resolved = Program.resolve(program, arguments, workingDirectory, environment.apply("PATH"));
+      Framing framing =
+          new Framing(Terminator.of(inputTerminator), Terminator.of(outputTerminator), preludeRecords, preludeLines);
+      ServerSpec spec =
+          new ServerSpec(
+              resolved,
+              framing,
+              processTimeout,
+              serverTimeout,
+              workers,
+              ImmutableList.copyOf(environmentNames),
+              ImmutableList.copyOf(watchPaths));
+      return new Serverizer(this, spec);
+    }
+  }
+}

@@ -1,0 +1,577 @@
+package dev.viasock;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One program process and the accounting that keeps its records in order: how many input records it has
+ * been sent, how many output records it has written, and to whom its output belongs. A worker serves one
+ * conversation at a time; output is forwarded only while it answers input that was sent, so that no client
+ * ever receives another's records.
+ *
+ * <p>A worker is one incarnation of the program: once the process has ended the worker is dead for good and
+ * the pool makes a new one. Its life: STARTING (reading the prelude), IDLE, BUSY (attached to a
+ * conversation), DRAINING (discarding the answers to a vanished client's records), DEAD.
+ */
+final class Worker {
+  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+  private static final int BUFFER = 1 << 16;
+
+  /** Where a conversation's output goes. */
+  interface Sink {
+    void output(byte[] bytes, int offset, int length) throws IOException;
+
+    void stderr(byte[] bytes, int offset, int length);
+
+    /** Ends the conversation: success when {@code failure} is null. Called at most once per sink. */
+    void finish(Failure failure, String message);
+  }
+
+  private enum State {
+    STARTING,
+    IDLE,
+    BUSY,
+    DRAINING,
+    DEAD
+  }
+
+  private final int number;
+  private final ServerSpec spec;
+  private final ScheduledExecutorService scheduler;
+  private final Consumer<Worker> onChange;
+  private final RecordWatchdog watchdog;
+  private final StderrCollector stderr;
+  private final Object lock = new Object();
+
+  // Guarded by lock.
+  private State state = State.STARTING;
+  private ProgramProcess process;
+  private byte[] prelude;
+  private boolean everReady;
+  private ViasockException failure;
+  private Sink sink;
+  private boolean sinkFinished;
+  private boolean forwardStderr;
+  private long sent;
+  private long answered;
+  private boolean inputEnded;
+  private Failure killFailure;
+  private String killReason;
+
+  // Touched only by the output thread.
+  private final RecordScanner outputScanner;
+  private final RecordScanner preludeScanner;
+  private final ByteArrayOutputStream preludeBytes = new ByteArrayOutputStream();
+
+  // Touched only by the thread of the attached conversation.
+  private final RecordScanner inputScanner;
+
+  private Worker(
+      int number, ServerSpec spec, Ticker ticker, ScheduledExecutorService scheduler, Consumer<Worker> onChange) {
+    this.number = number;
+    this.spec = spec;
+    this.scheduler = scheduler;
+    this.onChange = onChange;
+    this.watchdog = new RecordWatchdog(ticker, spec.processTimeout());
+    this.stderr = new StderrCollector("worker " + number + " stderr: ");
+    this.outputScanner = new RecordScanner(spec.framing().output());
+    this.preludeScanner = spec.framing().newPreludeScanner();
+    this.inputScanner = new RecordScanner(spec.framing().input());
+  }
+
+  /**
+   * Starts the program and returns at once; {@link #awaitReady} waits for its prelude. A program that cannot
+   * be started gives a dead worker whose {@link #awaitReady} reports why.
+   */
+  static Worker launch(
+      int number,
+      ServerSpec spec,
+      Map<String, String> environment,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Consumer<Worker> onChange) {
+    Worker worker = new Worker(number, spec, ticker, scheduler, onChange);
+    worker.start(environment);
+    return worker;
+  }
+
+  private void start(Map<String, String> environment) {
+    ProgramProcess started;
+    try {
+      started = ProgramProcess.start(spec.program(), environment, Threads.named("worker-" + number + "-exec"));
+    } catch (ViasockException e) {
+      synchronized (lock) {
+        failure = e;
+        state = State.DEAD;
+      }
+      LOG.log(WARNING, e.getMessage());
+      return;
+    }
+    synchronized (lock) {
+      process = started;
+      watchdog.expect(spec.framing().preludeLength());
+    }
+    LOG.log(INFO, "worker " + number + " started " + spec.program().commandText() + " as pid " + started.pid());
+    Threads.start("worker-" + number + "-output", this::pumpOutput);
+    Threads.start("worker-" + number + "-stderr", this::pumpStderr);
+    started.exit().thenAccept(this::onExit);
+    if (!spec.framing().hasPrelude()) {
+      becomeReady();
+    }
+  }
+
+  /**
+   * Waits until the prelude has been read. Returns at once for a worker that is already serving.
+   *
+   * @throws ViasockException why the program could not be started or died before its prelude
+   */
+  byte[] awaitReady() throws InterruptedException {
+    synchronized (lock) {
+      while (state == State.STARTING) {
+        lock.wait(1000);
+      }
+      if (state == State.DEAD) {
+        throw failure != null ? failure : new ViasockException(Failure.PROGRAM_FAILED, failureMessage());
+      }
+      return prelude;
+    }
+  }
+
+  int number() {
+    return number;
+  }
+
+  boolean isDead() {
+    synchronized (lock) {
+      return state == State.DEAD;
+    }
+  }
+
+  boolean isIdle() {
+    synchronized (lock) {
+      return state == State.IDLE;
+    }
+  }
+
+  boolean isStarting() {
+    synchronized (lock) {
+      return state == State.STARTING;
+    }
+  }
+
+  /** Whether the program got as far as its prelude; a worker that never did is not restarted eagerly. */
+  boolean wasEverReady() {
+    synchronized (lock) {
+      return everReady;
+    }
+  }
+
+  long pid() {
+    synchronized (lock) {
+      return process == null ? -1 : process.pid();
+    }
+  }
+
+  /**
+   * Gives the program to a conversation. The worker must be ready (see {@link #awaitReady}).
+   *
+   * @throws ViasockException why the program died, if it died since it was ready
+   */
+  void attach(Sink newSink, boolean forwardingStderr) {
+    synchronized (lock) {
+      if (state == State.DEAD) {
+        throw failure != null ? failure : new ViasockException(Failure.PROGRAM_FAILED, failureMessage());
+      }
+      if (state != State.IDLE) {
+        throw new IllegalStateException("worker " + number + " is " + state + ", not idle");
+      }
+      state = State.BUSY;
+      sink = newSink;
+      sinkFinished = false;
+      forwardStderr = forwardingStderr;
+      inputEnded = false;
+    }
+  }
+
+  /**
+   * Writes input bytes to the program. The records they complete are counted before the bytes are written,
+   * so that their answers, which cannot come sooner, are always expected.
+   *
+   * @throws IOException when the program no longer reads its input (it has died or is being stopped)
+   */
+  void send(byte[] bytes, int offset, int length) throws IOException {
+    long before = inputScanner.records();
+    inputScanner.scan(bytes, offset, offset + length, Long.MAX_VALUE);
+    long completed = inputScanner.records() - before;
+    ProgramProcess target;
+    synchronized (lock) {
+      if (state != State.BUSY || sinkFinished) {
+        throw new IOException("the conversation has ended");
+      }
+      sent += completed;
+      watchdog.expect(completed);
+      target = process;
+    }
+    target.stdin().write(bytes, offset, length);
+    target.stdin().flush();
+  }
+
+  /** The conversation's input has ended: it ends when every record it sent has been answered. */
+  void endOfInput() {
+    Runnable action;
+    synchronized (lock) {
+      inputEnded = true;
+      action = answered == sent ? completeLocked(false) : null;
+    }
+    run(action);
+  }
+
+  /**
+   * Takes the program back from its conversation, which has ended or whose client has gone. Answers still
+   * owed to a vanished client are drained and discarded (bounded by the watchdog); a program left holding
+   * part of a record cannot be trusted with the next client's records and is stopped.
+   */
+  void detach() {
+    boolean killPartial = false;
+    boolean available = false;
+    synchronized (lock) {
+      sink = null;
+      sinkFinished = true;
+      if (state != State.BUSY) {
+        return;
+      }
+      if (inputScanner.inRecord()) {
+        killPartial = true;
+      } else if (answered < sent) {
+        state = State.DRAINING;
+        LOG.log(INFO, "worker " + number + " drains " + (sent - answered) + " answers to a client that left");
+      } else {
+        state = State.IDLE;
+        available = true;
+      }
+    }
+    if (killPartial) {
+      kill(Failure.PROGRAM_FAILED, "the program was stopped because it held part of an input record");
+    } else if (available) {
+      onChange.accept(this);
+    }
+  }
+
+  /** Stops the program now, and reports {@code reason} to the conversation it serves, if any. */
+  void kill(Failure why, String reason) {
+    ProgramProcess target;
+    synchronized (lock) {
+      if (state == State.DEAD || killReason != null || process == null) {
+        return;
+      }
+      killFailure = why;
+      killReason = reason;
+      target = process;
+    }
+    LOG.log(WARNING, "worker " + number + " (pid " + target.pid() + "): " + reason);
+    target.terminate(scheduler);
+  }
+
+  /** Called periodically: stops a program that has taken longer than the process timeout. */
+  void checkWatchdog() {
+    if (watchdog.overdue()) {
+      boolean starting = isStarting();
+      kill(
+          Failure.TIMEOUT,
+          "the program " + spec.program().name() + " took longer than " + seconds(spec.processTimeout())
+              + " to " + (starting ? "write its prelude" : "answer a record") + " and was stopped (-w)");
+    }
+  }
+
+  /** Ends the program politely: closes its input, then stops it if it has not ended within a bound. */
+  void stop(Duration grace) throws InterruptedException {
+    ProgramProcess target;
+    synchronized (lock) {
+      target = process;
+      if (target == null || state == State.DEAD) {
+        return;
+      }
+      if (killReason == null) {
+        killFailure = Failure.SERVER_UNAVAILABLE;
+        killReason = "the server stopped while the program was serving";
+      }
+    }
+    target.closeStdin();
+    try {
+      target.exit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      target.terminate(scheduler);
+      try {
+        target.exit().get(ProgramProcess.TERMINATE_GRACE.toMillis() * 2, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+        LOG.log(WARNING, "worker " + number + " (pid " + target.pid() + ") did not end after SIGKILL");
+      }
+    }
+  }
+
+  private void pumpOutput() {
+    ProgramProcess source;
+    synchronized (lock) {
+      source = process;
+    }
+    InputStream stdout = source.stdout();
+    byte[] buffer = new byte[BUFFER];
+    try {
+      int read;
+      while ((read = stdout.read(buffer)) >= 0) {
+        int position = 0;
+        while (position < read) {
+          position = deliver(buffer, position, read, stdout);
+        }
+      }
+    } catch (IOException e) {
+      // The stream was closed because the process ended: its exit is handled in onExit.
+    } finally {
+      source.readerDone();
+    }
+    if (source.isAlive()) {
+      kill(Failure.PROGRAM_FAILED, "the program " + spec.program().name() + " closed its standard output");
+    }
+  }
+
+  /** Handles output bytes from {@code from}; returns how far it got. */
+  private int deliver(byte[] bytes, int from, int to, InputStream stdout) {
+    Sink target;
+    long allowance;
+    synchronized (lock) {
+      if (state == State.DEAD || killReason != null) {
+        return to;
+      }
+      if (state == State.STARTING) {
+        return deliverPrelude(bytes, from, to);
+      }
+      allowance = sent - answered;
+      target = state == State.BUSY && !sinkFinished ? sink : null;
+    }
+    if (allowance == 0) {
+      protocolViolation(bytes, from, to);
+      return to;
+    }
+    long before = outputScanner.records();
+    int end = outputScanner.scan(bytes, from, to, allowance);
+    long completed = outputScanner.records() - before;
+    if (target != null) {
+      forward(target, bytes, from, end);
+    }
+    Runnable action = null;
+    synchronized (lock) {
+      answered += completed;
+      watchdog.answered(completed);
+      if (answered == sent) {
+        if (state == State.BUSY && inputEnded) {
+          action = completeLocked(end < to || available(stdout));
+        } else if (state == State.DRAINING) {
+          state = State.IDLE;
+          action = () -> onChange.accept(this);
+        }
+      }
+    }
+    run(action);
+    return end;
+  }
+
+  private int deliverPrelude(byte[] bytes, int from, int to) {
+    long before = preludeScanner.records();
+    int end = preludeScanner.scan(bytes, from, to, spec.framing().preludeLength() - before);
+    preludeBytes.write(bytes, from, end - from);
+    watchdog.answered(preludeScanner.records() - before);
+    if (preludeScanner.records() == spec.framing().preludeLength()) {
+      prelude = preludeBytes.toByteArray();
+      state = State.IDLE;
+      everReady = true;
+      lock.notifyAll();
+      scheduler.execute(() -> onChange.accept(this));
+    }
+    return end;
+  }
+
+  private void becomeReady() {
+    synchronized (lock) {
+      if (state == State.STARTING) {
+        prelude = new byte[0];
+        state = State.IDLE;
+        everReady = true;
+        lock.notifyAll();
+      }
+    }
+    onChange.accept(this);
+  }
+
+  private void forward(Sink target, byte[] bytes, int from, int end) {
+    watchdog.pause();
+    try {
+      target.output(bytes, from, end - from);
+    } catch (IOException clientGone) {
+      boolean ours;
+      synchronized (lock) {
+        ours = sink == target && !sinkFinished;
+        if (ours) {
+          sinkFinished = true;
+        }
+      }
+      if (ours) {
+        target.finish(Failure.OUTPUT_CLOSED, "viasock: the client went away");
+      }
+    } finally {
+      watchdog.resume();
+    }
+  }
+
+  /** Decides how the attached conversation ends, once every record it sent has been answered. */
+  private Runnable completeLocked(boolean extraOutput) {
+    if (sinkFinished || sink == null) {
+      return null;
+    }
+    Sink target = sink;
+    sinkFinished = true;
+    if (extraOutput) {
+      String message =
+          "viasock: the program " + spec.program().name() + " wrote more output records than it was given input"
+              + " records, so its output cannot be trusted; it was restarted";
+      return () -> {
+        target.finish(Failure.PROGRAM_FAILED, message);
+        kill(Failure.PROGRAM_FAILED, "protocol violation: more output records than input records");
+      };
+    }
+    if (inputScanner.inRecord()) {
+      String message =
+          "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
+              + "); the records before it were served, the rest was not";
+      return () -> target.finish(Failure.UNTERMINATED_INPUT, message);
+    }
+    return () -> target.finish(null, "");
+  }
+
+  private static String describeTerminator(Terminator terminator) {
+    return terminator.everyLineEndsARecord()
+        ? "its last line has no newline"
+        : "no line after the last record matches the input terminator " + terminator;
+  }
+
+  private void protocolViolation(byte[] bytes, int from, int to) {
+    String sample = new String(bytes, from, Math.min(to - from, 80), java.nio.charset.StandardCharsets.UTF_8);
+    Sink target;
+    synchronized (lock) {
+      target = state == State.BUSY && !sinkFinished ? sink : null;
+      sinkFinished = true;
+    }
+    String message =
+        "viasock: the program " + spec.program().name() + " wrote output that answers no input record"
+            + " (it wrote more output records than input records), so it was restarted";
+    if (target != null) {
+      target.finish(Failure.PROGRAM_FAILED, message);
+    }
+    kill(
+        Failure.PROGRAM_FAILED,
+        "protocol violation: the program wrote output that answers no input record: \"" + sample.strip() + "\"");
+  }
+
+  private static boolean available(InputStream stdout) {
+    try {
+      return stdout.available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void pumpStderr() {
+    ProgramProcess source;
+    synchronized (lock) {
+      source = process;
+    }
+    byte[] buffer = new byte[8192];
+    try {
+      int read;
+      while ((read = source.stderr().read(buffer)) >= 0) {
+        stderr.accept(buffer, 0, read);
+        Sink target;
+        synchronized (lock) {
+          target = forwardStderr && state == State.BUSY && !sinkFinished ? sink : null;
+        }
+        if (target != null) {
+          target.stderr(buffer, 0, read);
+        }
+      }
+    } catch (IOException e) {
+      // The stream was closed because the process ended.
+    } finally {
+      stderr.end();
+      source.readerDone();
+    }
+  }
+
+  private void onExit(int status) {
+    Sink target;
+    String message;
+    Failure why;
+    synchronized (lock) {
+      why = killFailure != null ? killFailure : Failure.PROGRAM_FAILED;
+      message = failureMessageLocked(status);
+      failure = new ViasockException(why, message);
+      target = state == State.BUSY && !sinkFinished ? sink : null;
+      sinkFinished = true;
+      state = State.DEAD;
+      lock.notifyAll();
+    }
+    LOG.log(killReason == null ? WARNING : INFO, "worker " + number + " ended: " + message.replace('\n', ' '));
+    if (target != null) {
+      target.finish(why, message);
+    }
+    onChange.accept(this);
+  }
+
+  private String failureMessage() {
+    return killReason != null ? "viasock: " + killReason : "viasock: the program is not running";
+  }
+
+  private String failureMessageLocked(int status) {
+    StringBuilder message = new StringBuilder("viasock: ");
+    if (killReason != null) {
+      message.append(killReason);
+    } else {
+      message.append("the program ").append(spec.program().name());
+      message.append(status > 128 && status < 160
+          ? " was killed by signal " + (status - 128) + " (exit status " + status + ")"
+          : " exited with status " + status);
+      if (state == State.STARTING && spec.framing().hasPrelude()) {
+        message.append(" before it wrote its prelude");
+      } else if (state == State.BUSY || state == State.DRAINING) {
+        message.append(" while answering a record");
+      }
+    }
+    List<String> lastLines = stderr.tail();
+    if (!lastLines.isEmpty()) {
+      message.append("\nits last lines on stderr:");
+      for (String line : lastLines) {
+        message.append("\n  ").append(line);
+      }
+    }
+    return message.toString();
+  }
+
+  private static void run(Runnable action) {
+    if (action != null) {
+      action.run();
+    }
+  }
+
+  static String seconds(Duration duration) {
+    double seconds = duration.toNanos() / 1e9;
+    return (seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds)) + " s";
+  }
+}
