@@ -133,8 +133,14 @@ final class ProgramProcess {
     return exit;
   }
 
-  boolean isAlive() {
-    return process.isAlive();
+  /** Waits at most {@code bound} for the process to end; returns whether it has. */
+  boolean awaitExit(Duration bound) {
+    try {
+      return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
   }
 
   /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it has not within the grace period. */

@@ -16,6 +16,7 @@ final class RecordScanner {
   private final Latin1Line line = new Latin1Line();
   private long records;
   private boolean inRecord;
+  private int lastEnd = -1;
 
   RecordScanner(Terminator terminator) {
     this.everyLine = terminator.everyLineEndsARecord();
@@ -28,6 +29,7 @@ final class RecordScanner {
    * takes nothing.
    */
   int scan(byte[] bytes, int from, int to, long limit) {
+    lastEnd = -1;
     if (limit <= 0) {
       return from;
     }
@@ -54,6 +56,7 @@ final class RecordScanner {
       if (endsRecord) {
         records++;
         inRecord = false;
+        lastEnd = position;
         if (++found == limit) {
           return position;
         }
@@ -71,6 +74,17 @@ final class RecordScanner {
       }
     }
     return -1;
+  }
+
+  /** The index just past the last record end that the latest {@link #scan} found, or -1 if it found none. */
+  int lastEnd() {
+    return lastEnd;
+  }
+
+  /** Forgets a record in progress: the next byte starts a new record. */
+  void reset() {
+    inRecord = false;
+    line.clear();
   }
 
   /** How many records have ended since this scanner was made. */

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 final class Worker {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final int BUFFER = 1 << 16;
+  /** A program that ends closes its stdout a moment before it can be reaped; this tells the two apart. */
+  private static final Duration OUTPUT_CLOSED_GRACE = Duration.ofSeconds(1);
 
   /** Where a conversation's output goes. */
   interface Sink {
@@ -75,6 +77,7 @@ final class Worker {
 
   // Touched only by the thread of the attached conversation.
   private final RecordScanner inputScanner;
+  private final ByteArrayOutputStream heldBack = new ByteArrayOutputStream();
 
   private Worker(
       int number, ServerSpec spec, Ticker ticker, ScheduledExecutorService scheduler, Consumer<Worker> onChange) {
@@ -204,14 +207,21 @@ final class Worker {
   }
 
   /**
-   * Writes input bytes to the program. The records they complete are counted before the bytes are written,
-   * so that their answers, which cannot come sooner, are always expected.
+   * Writes the input records that {@code bytes} completes to the program. Bytes of a record not yet complete
+   * are held back until its end arrives, so that the program never holds part of a record: an unterminated
+   * last record is never sent, and a client that leaves mid-record leaves nothing behind. The records are
+   * counted before they are written, so that their answers, which cannot come sooner, are always expected.
    *
    * @throws IOException when the program no longer reads its input (it has died or is being stopped)
    */
   void send(byte[] bytes, int offset, int length) throws IOException {
     long before = inputScanner.records();
     inputScanner.scan(bytes, offset, offset + length, Long.MAX_VALUE);
+    int cut = inputScanner.lastEnd();
+    if (cut < 0) {
+      heldBack.write(bytes, offset, length);
+      return;
+    }
     long completed = inputScanner.records() - before;
     ProgramProcess target;
     synchronized (lock) {
@@ -222,8 +232,13 @@ final class Worker {
       watchdog.expect(completed);
       target = process;
     }
-    target.stdin().write(bytes, offset, length);
+    if (heldBack.size() > 0) {
+      heldBack.writeTo(target.stdin());
+      heldBack.reset();
+    }
+    target.stdin().write(bytes, offset, cut - offset);
     target.stdin().flush();
+    heldBack.write(bytes, cut, offset + length - cut);
   }
 
   /** The conversation's input has ended: it ends when every record it sent has been answered. */
@@ -238,11 +253,10 @@ final class Worker {
 
   /**
    * Takes the program back from its conversation, which has ended or whose client has gone. Answers still
-   * owed to a vanished client are drained and discarded (bounded by the watchdog); a program left holding
-   * part of a record cannot be trusted with the next client's records and is stopped.
+   * owed to a vanished client are drained and discarded (bounded by the watchdog); the held-back part of an
+   * incomplete record is dropped, as the program never saw it.
    */
   void detach() {
-    boolean killPartial = false;
     boolean available = false;
     synchronized (lock) {
       sink = null;
@@ -250,19 +264,17 @@ final class Worker {
       if (state != State.BUSY) {
         return;
       }
-      if (inputScanner.inRecord()) {
-        killPartial = true;
-      } else if (answered < sent) {
+      if (answered < sent) {
         state = State.DRAINING;
         LOG.log(INFO, "worker " + number + " drains " + (sent - answered) + " answers to a client that left");
       } else {
         state = State.IDLE;
         available = true;
       }
+      inputScanner.reset();
+      heldBack.reset();
     }
-    if (killPartial) {
-      kill(Failure.PROGRAM_FAILED, "the program was stopped because it held part of an input record");
-    } else if (available) {
+    if (available) {
       onChange.accept(this);
     }
   }
@@ -339,7 +351,7 @@ final class Worker {
     } finally {
       source.readerDone();
     }
-    if (source.isAlive()) {
+    if (!source.awaitExit(OUTPUT_CLOSED_GRACE)) {
       kill(Failure.PROGRAM_FAILED, "the program " + spec.program().name() + " closed its standard output");
     }
   }
@@ -451,7 +463,7 @@ final class Worker {
     if (inputScanner.inRecord()) {
       String message =
           "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
-              + "); the records before it were served, the rest was not";
+              + "); the records before it were answered, and it was not sent to the program";
       return () -> target.finish(Failure.UNTERMINATED_INPUT, message);
     }
     return () -> target.finish(null, "");

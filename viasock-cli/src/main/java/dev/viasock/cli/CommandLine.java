@@ -1,0 +1,107 @@
+package dev.viasock.cli;
+
+import java.util.List;
+
+/**
+ * Walks the arguments of one subcommand: options come first, each as {@code -x VALUE}, {@code -xVALUE},
+ * {@code --name VALUE} or {@code --name=VALUE}; the first argument that is not an option (or everything after
+ * {@code --}) starts the operands, which belong to the program.
+ */
+final class CommandLine {
+  private final String subcommand;
+  private final List<String> args;
+  private int next;
+  private String name;
+  private String attached;
+
+  CommandLine(String subcommand, List<String> args) {
+    this.subcommand = subcommand;
+    this.args = args;
+  }
+
+  /** Moves to the next option; false when the operands start (or nothing is left). */
+  boolean nextOption() {
+    if (next >= args.size()) {
+      return false;
+    }
+    String arg = args.get(next);
+    if (arg.equals("--")) {
+      next++;
+      return false;
+    }
+    if (!arg.startsWith("-") || arg.equals("-")) {
+      return false;
+    }
+    next++;
+    attached = null;
+    if (arg.startsWith("--")) {
+      int equals = arg.indexOf('=');
+      name = equals < 0 ? arg : arg.substring(0, equals);
+      attached = equals < 0 ? null : arg.substring(equals + 1);
+    } else {
+      name = arg.substring(0, 2);
+      attached = arg.length() > 2 ? arg.substring(2) : null;
+    }
+    return true;
+  }
+
+  String option() {
+    return name;
+  }
+
+  /** The current option's value. */
+  String value() throws UsageException {
+    if (attached != null) {
+      return attached;
+    }
+    if (next >= args.size()) {
+      throw new UsageException(subcommand, "option " + name + " needs a value");
+    }
+    return args.get(next++);
+  }
+
+  /** Fails when the current option was given a value it does not take. */
+  void noValue() throws UsageException {
+    if (attached != null && name.startsWith("--")) {
+      throw new UsageException(subcommand, "option " + name + " takes no value");
+    }
+    if (attached != null) {
+      throw new UsageException(subcommand, "unknown option " + name + attached.charAt(0) + " in -" + name.substring(1) + attached);
+    }
+  }
+
+  UsageException unknown() {
+    return new UsageException(subcommand, "unknown option " + name);
+  }
+
+  /** The arguments from the first operand on. */
+  List<String> operands() {
+    return args.subList(next, args.size());
+  }
+
+  int intValue(int min) throws UsageException {
+    String value = value();
+    try {
+      int number = Integer.parseInt(value);
+      if (number < min) {
+        throw new UsageException(subcommand, "option " + name + " needs a whole number of at least " + min + ", not " + value);
+      }
+      return number;
+    } catch (NumberFormatException e) {
+      throw new UsageException(subcommand, "option " + name + " needs a whole number, not '" + value + "'");
+    }
+  }
+
+  java.time.Duration secondsValue() throws UsageException {
+    String value = value();
+    try {
+      java.math.BigDecimal seconds = new java.math.BigDecimal(value);
+      if (seconds.signum() <= 0) {
+        throw new UsageException(subcommand, "option " + name + " needs a positive number of seconds, not " + value);
+      }
+      return java.time.Duration.ofNanos(seconds.movePointRight(9).longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(subcommand, "option " + name + " needs a number of seconds, not '" + value + "'");
+    }
+  }
+}

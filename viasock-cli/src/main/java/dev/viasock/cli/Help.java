@@ -1,0 +1,94 @@
+package dev.viasock.cli;
+
+/** The help texts: what each subcommand does, its options, their defaults, and the exit statuses. */
+final class Help {
+  private Help() {}
+
+  static final String TOP =
+      """
+      Usage: viasock COMMAND [OPTIONS] ...
+
+      Keeps a slow-starting filter running behind a Unix-domain socket, so that
+      every call after the first skips its start-up.
+
+      Commands:
+        run PROGRAM [ARGS...]         run PROGRAM through its server (started on first use)
+        server SOCKET PROGRAM [ARGS]  run a server for PROGRAM in the foreground on SOCKET
+        client SOCKET                 connect stdin and stdout to the server on SOCKET
+
+      Run 'viasock COMMAND --help' for a command's options.
+      Exit status: 0 when every input record got its output record; see 'viasock run --help'.
+      """;
+
+  private static final String PROGRAM_OPTIONS =
+      """
+      Options (before PROGRAM; everything from PROGRAM on, or after --, is the program's):
+        -t, --input-terminator PATTERN  an input line (without its newline) that matches this
+                                        regex ends a record; default '' (every line is a record)
+        -T, --output-terminator PATTERN the same for output records; '^$' = records end with an
+                                        empty line
+        -P, --output-prelude N          the program writes N output records at start, before
+                                        reading input; every caller gets them first (default 0)
+            --prelude-lines N           the prelude given as N lines instead of records
+        -w, --process-timeout SECONDS   the most the program may take to answer one record; past
+                                        it the program is stopped and the call fails (default: no
+                                        limit)
+        -W, --server-timeout SECONDS    idle seconds before the server stops (default 15)
+        -l, --log PATH                  the server's log (default: one per server in the state
+                                        directory)
+            --workers N                 program processes serving calls at once (default 1)
+            --watch PATH                a file or directory whose change starts a new server
+                                        (repeatable)
+            --env NAME                  this variable's value becomes part of the server's key
+                                        (repeatable); the program sees the environment of the
+                                        call that started its server
+            --stderr                    forward the program's stderr to this call (default: log)
+        -h, --help                      show this help
+            --version                   show the version
+      """;
+
+  private static final String EXIT_STATUSES =
+      """
+      Exit status:
+        0    every input record got its output record
+        1    the program crashed, exited, or wrote more records than it was given
+        2    usage error (unknown option, bad pattern, non-numeric timeout)
+        65   the input ends with an unterminated record (the records before it were served)
+        69   the server could not be started or reached
+        74   reading the input failed
+        77   the state directory is not private to you
+        124  the program took longer than --process-timeout to answer a record
+        126  the program cannot be executed
+        127  the program cannot be found
+        130  interrupted (Ctrl-C)
+        141  the output was closed early (as with '| head -1')
+
+      Environment:
+        VIASOCK_DIR      where sockets, locks and logs live (default $XDG_RUNTIME_DIR/viasock,
+                         else a per-user directory under the temp directory); must be private
+      """;
+
+  static final String RUN =
+      "Usage: viasock run [OPTIONS] PROGRAM [ARGS...]\n\n"
+          + "Runs PROGRAM, a filter that answers each input record with one output record, through a\n"
+          + "background server that is started on the first call and reused by every later call with\n"
+          + "the same command, working directory, files and options.\n\n"
+          + PROGRAM_OPTIONS + "\n" + EXIT_STATUSES;
+
+  static final String SERVER =
+      "Usage: viasock server SOCKET [OPTIONS] PROGRAM [ARGS...]\n\n"
+          + "Runs a server for PROGRAM in the foreground, listening on SOCKET, until it has been idle\n"
+          + "for the server timeout or is stopped (Ctrl-C, SIGTERM). Logs to stderr unless -l is given.\n\n"
+          + PROGRAM_OPTIONS;
+
+  static final String CLIENT =
+      """
+      Usage: viasock client SOCKET
+
+      Streams stdin through the server listening on SOCKET (see 'viasock server') to stdout.
+
+      Options:
+        -h, --help      show this help
+            --version   show the version
+      """;
+}
