@@ -1,0 +1,107 @@
+package dev.viasock;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Serverizer#run} from Java, against real programs and a real background server. */
+class ServerizerRunTest {
+  @TempDir Path temp;
+  Sandbox sandbox;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    sandbox = new Sandbox(temp);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    sandbox.close();
+  }
+
+  private static String run(Serverizer serverizer, String input) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    serverizer.run(new ByteArrayInputStream(input.getBytes(UTF_8)), out);
+    return out.toString(UTF_8);
+  }
+
+  @Test
+  void runStreamsEveryRecordThroughTheProgram() {
+    Serverizer cat = sandbox.serverizer("cat").build();
+
+    assertThat(run(cat, "one\ntwo\n")).isEqualTo("one\ntwo\n");
+  }
+
+  @Test
+  void callsFromOneServerizerShareOneProgramProcess() throws Exception {
+    Serverizer pids =
+        sandbox.serverizer(sandbox.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n"))
+            .build();
+
+    String first = run(pids, "a\n");
+    String second = run(pids, "b\n");
+
+    String pid = first.substring(0, first.indexOf(' '));
+    assertThat(second).isEqualTo(pid + " b\n");
+    assertThat(sandbox.servers()).hasSize(1);
+  }
+
+  @Test
+  void programFailureIsAViasockExceptionThatNamesTheExitStatusAndTheLog() throws Exception {
+    Serverizer crash =
+        sandbox.serverizer(sandbox.script("crash.sh", "#!/bin/sh\nread l\necho 'model missing' >&2\nexit 3\n"))
+            .build();
+
+    assertThatThrownBy(() -> run(crash, "a\n"))
+        .isInstanceOfSatisfying(ViasockException.class, e -> {
+          assertThat(e.failure()).isEqualTo(Failure.PROGRAM_FAILED);
+          assertThat(e.getMessage())
+              .startsWith("viasock: ")
+              .contains("exited with status 3")
+              .contains("model missing")
+              .contains(crash.logFile().toString());
+        });
+  }
+
+  @Test
+  void idleServerStopsAndRemovesItsFiles() throws Exception {
+    Serverizer cat = sandbox.serverizer("cat").serverTimeout(Duration.ofMillis(300)).build();
+    String key = cat.key();
+
+    assertThat(run(cat, "x\n")).isEqualTo("x\n");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!sandbox.leftovers().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(sandbox.leftovers()).isEmpty();
+    assertThat(sandbox.stateDir().resolve(key + ".sock")).doesNotExist();
+    assertThat(sandbox.stateDir().resolve(key + ".lock")).doesNotExist();
+    assertThat(sandbox.stateDir().resolve(key + ".info")).doesNotExist();
+  }
+
+  @Test
+  void missingProgramFailsWhenBuilt() {
+    assertThatThrownBy(() -> sandbox.serverizer("no-such-program-anywhere").build())
+        .isInstanceOfSatisfying(ViasockException.class, e -> assertThat(e.failure()).isEqualTo(Failure.NOT_FOUND));
+  }
+
+  @Test
+  void builderNamesTheBadValue() {
+    assertThatThrownBy(() -> Serverizer.builder("cat").inputTerminator("(["))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'(['");
+    assertThatThrownBy(() -> Serverizer.builder("cat").workers(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0");
+  }
+}
