@@ -19,12 +19,15 @@ final class Connection implements Runnable {
 
   private final AFUNIXSocket socket;
   private final WorkerPool pool;
-  private final Runnable onClose;
+  private final Server server;
+  private final IdleTimer idle;
 
-  Connection(AFUNIXSocket socket, WorkerPool pool, Runnable onClose) {
+  /** Only calls count as activity for {@code idle}; status and stop requests do not keep a server alive. */
+  Connection(AFUNIXSocket socket, WorkerPool pool, Server server, IdleTimer idle) {
     this.socket = socket;
     this.pool = pool;
-    this.onClose = onClose;
+    this.server = server;
+    this.idle = idle;
   }
 
   @Override
@@ -35,8 +38,6 @@ final class Connection implements Runnable {
       LOG.log(DEBUG, "connection ended: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      onClose.run();
     }
   }
 
@@ -44,9 +45,22 @@ final class Connection implements Runnable {
     FrameReader reader = new FrameReader(socket.getInputStream());
     FrameWriter writer = new FrameWriter(socket.getOutputStream());
     socket.setSoTimeout((int) HELLO_BOUND.toMillis());
-    if (!reader.next() || reader.type() != Frame.HELLO) {
-      LOG.log(WARNING, "a client connected without a greeting; dropped it");
+    if (!reader.next()) {
       return;
+    }
+    switch (reader.type()) {
+      case Frame.HELLO:
+        break;
+      case Frame.STATUS:
+        writer.sendEnd(0, server.status().encode());
+        return;
+      case Frame.STOP:
+        writer.sendEnd(0, server.status().encode());
+        server.stop("asked to stop", true);
+        return;
+      default:
+        LOG.log(WARNING, "a client connected without a greeting; dropped it");
+        return;
     }
     int version = reader.intAt(0);
     boolean forwardStderr = (reader.intAt(1) & Frame.FLAG_FORWARD_STDERR) != 0;
@@ -58,6 +72,16 @@ final class Connection implements Runnable {
       return;
     }
     socket.setSoTimeout(0);
+    idle.opened();
+    try {
+      serveCall(reader, writer, forwardStderr);
+    } finally {
+      idle.closed();
+    }
+  }
+
+  private void serveCall(FrameReader reader, FrameWriter writer, boolean forwardStderr)
+      throws IOException, InterruptedException {
     Worker worker = pool.lease();
     if (worker == null) {
       writer.send(Frame.RETRY);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The main class of a background server, as the {@link ServerLauncher} starts it: in its own session, in the
@@ -34,16 +35,26 @@ final class Daemon {
     }
     ServerSpec spec = arguments.spec();
     ServerFiles files = arguments.files();
+    AtomicReference<Server> running = new AtomicReference<>();
+    ServerInfo info = new ServerInfo(files, spec);
     Server server =
         new Server(
             spec,
+            files.key(),
+            files.log(),
             files.socket(),
             () -> ServerKey.derive(spec, System::getenv).equals(files.key())
                 ? null
                 : "its key no longer holds (the program, a file it names, or a watched file changed)",
             null,
             Ticker.system(),
-            () -> ServerInfo.remove(files));
+            () -> {
+              Server current = running.get();
+              if (current != null) {
+                info.update(current.programs());
+              }
+            },
+            info::remove);
     try {
       server.start();
     } catch (BindException e) {
@@ -58,7 +69,8 @@ final class Daemon {
       System.exit(70);
       return;
     }
-    ServerInfo.write(files, spec);
+    running.set(server);
+    info.update(server.programs());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "viasock-signal-stop"));
     launcher.println("READY");
     launcher.close();

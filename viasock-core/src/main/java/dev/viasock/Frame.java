@@ -12,6 +12,10 @@ final class Frame {
 
   /** Client to server, first: protocol version and flags. */
   static final byte HELLO = 'H';
+  /** Client to server, first and only: asks for the server's status, answered by END with its text. */
+  static final byte STATUS = 'Q';
+  /** Client to server, first and only: asks the server to stop, answered by END. */
+  static final byte STOP = 'X';
   /** Client to server: input bytes, in any chunking. */
   static final byte INPUT = 'I';
   /** Client to server: the input has ended. */

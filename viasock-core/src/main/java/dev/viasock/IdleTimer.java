@@ -29,6 +29,11 @@ final class IdleTimer {
     return active;
   }
 
+  /** How long the server has been without a connection; zero while it has one. */
+  synchronized java.time.Duration idleFor() {
+    return active > 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(ticker.read() - idleSince);
+  }
+
   synchronized boolean expired() {
     return active == 0 && ticker.read() - idleSince >= idleNanos;
   }

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -34,11 +38,16 @@ final class Server {
   private static final Duration CUT_BOUND = Duration.ofSeconds(5);
 
   private final ServerSpec spec;
+  private final String key;
+  private final Path log;
+  private final Instant started = Instant.now();
+  private final LongAdder recordsServed = new LongAdder();
   private final Path socketPath;
   private final Supplier<String> staleness;
   private final Map<String, String> environment;
   private final Ticker ticker;
   private final Runnable onStopped;
+  private final Runnable onWorkersChanged;
   private final IdleTimer idle;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService scheduler =
@@ -53,30 +62,68 @@ final class Server {
   private boolean stopping;
 
   /**
+   * @param key the server's key, for its status
+   * @param log its log file, for its status; null when it logs to stderr
    * @param staleness says why the server no longer matches its key, or null while it does
    * @param environment the program's environment; null to pass this JVM's
+   * @param onWorkersChanged runs whenever a program process starts or ends
    * @param onStopped runs last, after the workers have ended and the socket file is gone
    */
   Server(
       ServerSpec spec,
+      String key,
+      Path log,
       Path socketPath,
       Supplier<String> staleness,
       Map<String, String> environment,
       Ticker ticker,
+      Runnable onWorkersChanged,
       Runnable onStopped) {
     this.spec = spec;
+    this.key = key;
+    this.log = log;
     this.socketPath = socketPath;
     this.staleness = staleness;
     this.environment = environment;
     this.ticker = ticker;
+    this.onWorkersChanged = onWorkersChanged;
     this.onStopped = onStopped;
     this.idle = new IdleTimer(ticker, spec.idleTimeout());
-    this.pool =
-        new WorkerPool(spec.workers(), slot -> Worker.launch(slot, spec, environment, ticker, scheduler, this::changed));
+    WorkerContext context =
+        new WorkerContext(spec, environment, ticker, scheduler, this::changed, recordsServed);
+    this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context));
   }
 
   private void changed(Worker worker) {
     pool.changed(worker);
+    onWorkersChanged.run();
+  }
+
+  /** The program processes running now. */
+  List<ProcessHandle> programs() {
+    List<ProcessHandle> programs = new ArrayList<>();
+    for (Worker worker : pool.workers()) {
+      worker.program().ifPresent(programs::add);
+    }
+    return programs;
+  }
+
+  ServerStatus status() {
+    int busy = 0;
+    for (Worker worker : pool.workers()) {
+      busy += worker.isBusy() ? 1 : 0;
+    }
+    return new ServerStatus(
+        key,
+        ProcessHandle.current().pid(),
+        spec.program().commandText(),
+        spec.program().workingDirectory(),
+        spec.workers(),
+        busy,
+        started,
+        idle.idleFor(),
+        recordsServed.sum(),
+        log);
   }
 
   /**
@@ -113,8 +160,7 @@ final class Server {
       if (!fromOwnUser(socket)) {
         continue;
       }
-      idle.opened();
-      connections.execute(new Connection(socket, pool, idle::closed));
+      connections.execute(new Connection(socket, pool, this, idle));
     }
   }
 
@@ -186,8 +232,8 @@ final class Server {
   }
 
   /**
-   * Stops the server: no new clients; current ones finish (or, with {@code cut}, are ended within a bound
-   * with a clear error); then the programs are stopped and the socket file removed.
+   * Stops the server: no new clients; current ones finish (with {@code cut}, those not done within a bound
+   * are ended with a clear error); then the programs are stopped and the socket file removed.
    */
   void stop(String reason, boolean cut) {
     synchronized (this) {
@@ -204,14 +250,14 @@ final class Server {
     try {
       closeListener();
       pool.close();
-      if (cut) {
-        for (Worker worker : pool.workers()) {
-          worker.kill(Failure.SERVER_UNAVAILABLE, "the server was stopped (" + reason + ") during this call");
-        }
-      }
       long deadline = ticker.read() + CUT_BOUND.toNanos();
       while (idle.active() > 0 && (!cut || ticker.read() < deadline)) {
         Thread.sleep(20);
+      }
+      if (idle.active() > 0) {
+        for (Worker worker : pool.workers()) {
+          worker.kill(Failure.SERVER_UNAVAILABLE, "the server was stopped (" + reason + ") during this call");
+        }
       }
       for (Worker worker : pool.workers()) {
         worker.stop(WORKER_STOP_GRACE);

@@ -1,36 +1,57 @@
 package dev.viasock;
 
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import com.google.common.base.Splitter;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
- * The description a running server leaves beside its socket ({@code <key>.info}): who it is, what it runs and
- * where its log is, for people and for tools that list or stop servers. It is written after the socket
- * listens and removed, with the lock file, when the server stops.
+ * The description a background server keeps beside its socket ({@code <key>.info}): its pid, what it runs,
+ * where its log is, and the pids of its programs. It lets {@code viasock list} show a server that does not
+ * answer, and lets the next call reap the programs of a server that was killed (SIGKILL) before it could stop
+ * them. Written when the server listens and whenever a program starts or ends; removed, with the lock file,
+ * when the server stops.
  */
 final class ServerInfo {
   private static final System.Logger LOG = System.getLogger(ServerInfo.class.getName());
   private static final Duration LOCK_BOUND = Duration.ofSeconds(2);
 
-  private ServerInfo() {}
+  private final ServerFiles files;
+  private final ServerSpec spec;
+  private boolean removed;
 
-  static void write(ServerFiles files, ServerSpec spec) {
+  ServerInfo(ServerFiles files, ServerSpec spec) {
+    this.files = files;
+    this.spec = spec;
+  }
+
+  /** Writes the description with the programs running now; does nothing once it has been removed. */
+  synchronized void update(List<ProcessHandle> programs) {
+    if (removed) {
+      return;
+    }
     Properties info = new Properties();
     info.setProperty("pid", String.valueOf(ProcessHandle.current().pid()));
     info.setProperty("key", files.key());
     info.setProperty("command", spec.program().commandText());
     info.setProperty("directory", spec.program().workingDirectory().toString());
     info.setProperty("workers", String.valueOf(spec.workers()));
-    info.setProperty("started", Instant.now().toString());
     info.setProperty("log", files.log().toString());
+    info.setProperty(
+        "programs", programs.stream().map(ServerInfo::describe).collect(Collectors.joining(",")));
     Path temporary = files.directory().resolve(files.key() + ".info.tmp");
     try {
       try (Writer out = Files.newBufferedWriter(temporary)) {
@@ -42,8 +63,58 @@ final class ServerInfo {
     }
   }
 
-  /** Removes the description and the lock file; the socket file is the server's own to remove. */
-  static void remove(ServerFiles files) {
+  /** A process as {@code pid@start}, so that a pid reused by another process is never mistaken for it. */
+  private static String describe(ProcessHandle process) {
+    return process.pid() + "@" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+  }
+
+  static Optional<Properties> read(Path info) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(info)) {
+      properties.load(in);
+      return Optional.of(properties);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.log(WARNING, "could not read " + info + ": " + e);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Stops the programs of a server that died without stopping them, as its description lists them. Called
+   * under the spawn lock, by the call that found the dead server's socket.
+   */
+  static void reapOrphans(ServerFiles files) {
+    Optional<Properties> info = read(files.info());
+    if (info.isEmpty()) {
+      return;
+    }
+    for (String program : Splitter.on(',').omitEmptyStrings().split(info.get().getProperty("programs", ""))) {
+      List<String> parts = Splitter.on('@').splitToList(program);
+      try {
+        long pid = Long.parseLong(parts.get(0));
+        long start = Long.parseLong(parts.get(1));
+        ProcessHandle.of(pid)
+            .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == start)
+            .ifPresent(orphan -> {
+              LOG.log(INFO, "stopping program pid " + pid + " left by a server that died");
+              orphan.destroyForcibly();
+            });
+      } catch (RuntimeException e) {
+        LOG.log(WARNING, "unreadable program entry '" + program + "' in " + files.info());
+      }
+    }
+    try {
+      Files.deleteIfExists(files.info());
+    } catch (IOException e) {
+      LOG.log(WARNING, "could not remove " + files.info() + ": " + e);
+    }
+  }
+
+  /** Removes the description and the lock file for good; the socket file is the server's own to remove. */
+  synchronized void remove() {
+    removed = true;
     try {
       Files.deleteIfExists(files.info());
       try (SpawnLock lock = SpawnLock.acquire(files.lock(), LOCK_BOUND)) {

@@ -59,6 +59,7 @@ final class ServerLauncher {
       if (channel != null) {
         return channel;
       }
+      ServerInfo.reapOrphans(files);
       Files.deleteIfExists(files.socket());
       start(spec, files);
       channel = Connector.tryConnect(files.socket());

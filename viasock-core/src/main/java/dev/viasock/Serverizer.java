@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -127,10 +128,13 @@ public final class Serverizer {
     Server server =
         new Server(
             spec,
+            key,
+            logFile,
             socket.toAbsolutePath(),
             () -> ServerKey.derive(spec, environment).equals(key) ? null : "its key no longer holds",
             null,
             Ticker.system(),
+            () -> {},
             () -> {});
     server.start();
     Thread stopper = new Thread(() -> {
@@ -167,6 +171,21 @@ public final class Serverizer {
       }
     }
     throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server on " + socket + " keeps stopping");
+  }
+
+  /** The status of the server that a call made now would use, when one runs. */
+  public Optional<ServerStatus> status() {
+    return ServerControl.status(files().socket());
+  }
+
+  /**
+   * Stops the server that a call made now would use, when one runs: its current calls get a few seconds to
+   * finish, then are cut. Returns once the server has ended.
+   *
+   * @return the stopped server's last status, or empty when none was running
+   */
+  public Optional<ServerStatus> stop() {
+    return ServerControl.stop(files().socket());
   }
 
   /** The key of the server that a call made now would use. */

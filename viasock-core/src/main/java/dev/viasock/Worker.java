@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +52,7 @@ final class Worker {
   private final ServerSpec spec;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Worker> onChange;
+  private final LongAdder recordsServed;
   private final RecordWatchdog watchdog;
   private final StderrCollector stderr;
   private final Object lock = new Object();
@@ -79,13 +81,13 @@ final class Worker {
   private final RecordScanner inputScanner;
   private final ByteArrayOutputStream heldBack = new ByteArrayOutputStream();
 
-  private Worker(
-      int number, ServerSpec spec, Ticker ticker, ScheduledExecutorService scheduler, Consumer<Worker> onChange) {
+  private Worker(int number, WorkerContext context) {
     this.number = number;
-    this.spec = spec;
-    this.scheduler = scheduler;
-    this.onChange = onChange;
-    this.watchdog = new RecordWatchdog(ticker, spec.processTimeout());
+    this.spec = context.spec();
+    this.scheduler = context.scheduler();
+    this.onChange = context.onChange();
+    this.recordsServed = context.recordsServed();
+    this.watchdog = new RecordWatchdog(context.ticker(), spec.processTimeout());
     this.stderr = new StderrCollector("worker " + number + " stderr: ");
     this.outputScanner = new RecordScanner(spec.framing().output());
     this.preludeScanner = spec.framing().newPreludeScanner();
@@ -96,15 +98,9 @@ final class Worker {
    * Starts the program and returns at once; {@link #awaitReady} waits for its prelude. A program that cannot
    * be started gives a dead worker whose {@link #awaitReady} reports why.
    */
-  static Worker launch(
-      int number,
-      ServerSpec spec,
-      Map<String, String> environment,
-      Ticker ticker,
-      ScheduledExecutorService scheduler,
-      Consumer<Worker> onChange) {
-    Worker worker = new Worker(number, spec, ticker, scheduler, onChange);
-    worker.start(environment);
+  static Worker launch(int number, WorkerContext context) {
+    Worker worker = new Worker(number, context);
+    worker.start(context.environment());
     return worker;
   }
 
@@ -179,9 +175,16 @@ final class Worker {
     }
   }
 
-  long pid() {
+  /** The program's process while it runs. */
+  java.util.Optional<ProcessHandle> program() {
     synchronized (lock) {
-      return process == null ? -1 : process.pid();
+      return process == null || state == State.DEAD ? java.util.Optional.empty() : ProcessHandle.of(process.pid());
+    }
+  }
+
+  boolean isBusy() {
+    synchronized (lock) {
+      return state == State.BUSY || state == State.DRAINING;
     }
   }
 
@@ -381,6 +384,7 @@ final class Worker {
       forward(target, bytes, from, end);
     }
     Runnable action = null;
+    recordsServed.add(completed);
     synchronized (lock) {
       answered += completed;
       watchdog.answered(completed);

@@ -15,6 +15,10 @@ final class Help {
         run PROGRAM [ARGS...]         run PROGRAM through its server (started on first use)
         server SOCKET PROGRAM [ARGS]  run a server for PROGRAM in the foreground on SOCKET
         client SOCKET                 connect stdin and stdout to the server on SOCKET
+        list [--json]                 list the running servers
+        stop PROGRAM [ARGS...]        stop the server that 'run' would use (same options)
+        stop --all                    stop every server
+        log [-f] PROGRAM [ARGS...]    print (or follow) the log of that server
 
       Run 'viasock COMMAND --help' for a command's options.
       Exit status: 0 when every input record got its output record; see 'viasock run --help'.
@@ -80,6 +84,32 @@ final class Help {
           + "Runs a server for PROGRAM in the foreground, listening on SOCKET, until it has been idle\n"
           + "for the server timeout or is stopped (Ctrl-C, SIGTERM). Logs to stderr unless -l is given.\n\n"
           + PROGRAM_OPTIONS;
+
+  static final String LIST =
+      """
+      Usage: viasock list [--json]
+
+      Lists the running servers of the state directory: pid, busy/total workers, uptime, idle time,
+      records served, command, working directory and log. With --json, a JSON array for scripts.
+      """;
+
+  static final String STOP =
+      """
+      Usage: viasock stop [OPTIONS] PROGRAM [ARGS...]
+             viasock stop --all
+
+      Stops the server that 'viasock run' with the same options, PROGRAM and ARGS (in this working
+      directory) would use, or every server with --all. Current calls get a few seconds to finish.
+      Exits 0 also when no such server runs (and says so on stderr).
+      """;
+
+  static final String LOG =
+      """
+      Usage: viasock log [-f] [OPTIONS] PROGRAM [ARGS...]
+
+      Prints the log of the server that 'viasock run' with the same options, PROGRAM and ARGS (in this
+      working directory) would use. With -f (--follow), keeps printing what is appended, until Ctrl-C.
+      """;
 
   static final String CLIENT =
       """

@@ -64,6 +64,12 @@ public final class Main {
         return serverCommand(rest);
       case "client":
         return clientCommand(rest);
+      case "list":
+        return Manage.list(rest, System.out);
+      case "stop":
+        return Manage.stop(rest, System.out);
+      case "log":
+        return Manage.log(rest, System.out);
       case "-h":
       case "--help":
       case "help":

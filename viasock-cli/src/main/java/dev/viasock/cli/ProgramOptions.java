@@ -12,6 +12,10 @@ final class ProgramOptions {
   private final List<UnaryOperator<Serverizer.Builder>> settings = new ArrayList<>();
   boolean help;
   boolean version;
+  /** {@code log -f}: follow the log. */
+  boolean follow;
+  /** {@code stop --all}: every server. */
+  boolean all;
 
   /**
    * Parses the options before the program.
@@ -76,6 +80,17 @@ final class ProgramOptions {
           line.noValue();
           options.settings.add(b -> b.forwardStderr(true));
           break;
+        case "-f":
+        case "--follow":
+          onlyFor(line, subcommand, "log");
+          line.noValue();
+          options.follow = true;
+          break;
+        case "--all":
+          onlyFor(line, subcommand, "stop");
+          line.noValue();
+          options.all = true;
+          break;
         case "-h":
         case "--help":
           line.noValue();
@@ -90,6 +105,12 @@ final class ProgramOptions {
       }
     }
     return options;
+  }
+
+  private static void onlyFor(CommandLine line, String subcommand, String owner) throws UsageException {
+    if (!subcommand.equals(owner)) {
+      throw line.unknown();
+    }
   }
 
   private interface Setting {
