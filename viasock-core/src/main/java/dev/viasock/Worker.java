@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 final class Worker {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final int BUFFER = 1 << 16;
-  /** A program that ends closes its stdout a moment before it can be reaped; this tells the two apart. */
+  /** A program that ends closes its pipes a moment before it can be reaped; this tells the two apart. */
   private static final Duration OUTPUT_CLOSED_GRACE = Duration.ofSeconds(1);
 
   /** Where a conversation's output goes. */
@@ -235,12 +235,20 @@ final class Worker {
       watchdog.expect(completed);
       target = process;
     }
-    if (heldBack.size() > 0) {
-      heldBack.writeTo(target.stdin());
-      heldBack.reset();
+    try {
+      if (heldBack.size() > 0) {
+        heldBack.writeTo(target.stdin());
+        heldBack.reset();
+      }
+      target.stdin().write(bytes, offset, cut - offset);
+      target.stdin().flush();
+    } catch (IOException stoppedReading) {
+      // Usually the program has died, and its exit says why; one that lives on without reading is broken.
+      if (!target.awaitExit(OUTPUT_CLOSED_GRACE)) {
+        kill(Failure.PROGRAM_FAILED, "the program " + spec.program().name() + " stopped reading its input");
+      }
+      throw stoppedReading;
     }
-    target.stdin().write(bytes, offset, cut - offset);
-    target.stdin().flush();
     heldBack.write(bytes, cut, offset + length - cut);
   }
 
