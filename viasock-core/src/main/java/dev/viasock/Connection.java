@@ -55,8 +55,11 @@ final class Connection implements Runnable {
         writer.sendEnd(0, server.status().encode());
         return;
       case Frame.STOP:
-        writer.sendEnd(0, server.status().encode());
+        ServerStatus last = server.status();
         server.stop("asked to stop", true);
+        // The answer waits for the end, so that a stopped server is really gone when 'viasock stop' returns.
+        server.awaitStopped(Server.STOP_BOUND);
+        writer.sendEnd(0, last.encode());
         return;
       default:
         LOG.log(WARNING, "a client connected without a greeting; dropped it");

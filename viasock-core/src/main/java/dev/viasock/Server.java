@@ -36,6 +36,8 @@ final class Server {
   private static final long TICKS_PER_KEY_CHECK = 10;
   private static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(2);
   private static final Duration CUT_BOUND = Duration.ofSeconds(5);
+  /** The longest a stop can take: the cut, then the programs' grace and their forced kill. */
+  static final Duration STOP_BOUND = CUT_BOUND.plus(WORKER_STOP_GRACE).plus(ProgramProcess.TERMINATE_GRACE).plusSeconds(5);
 
   private final ServerSpec spec;
   private final String key;
@@ -266,7 +268,8 @@ final class Server {
       Thread.currentThread().interrupt();
     } finally {
       scheduler.shutdownNow();
-      connections.shutdownNow();
+      // Not shutdownNow: the connection that asked for the stop is waiting to say it is done.
+      connections.shutdown();
       try {
         onStopped.run();
       } finally {

@@ -3,16 +3,10 @@ package dev.viasock;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Asks a running server for its status, or to stop, over its socket. */
 final class ServerControl {
-  private static final Duration STOP_BOUND = Duration.ofSeconds(20);
-
   private ServerControl() {}
 
   /** The status of the server on {@code socket}, or empty when none answers there. */
@@ -21,28 +15,13 @@ final class ServerControl {
   }
 
   /**
-   * Asks the server on {@code socket} to stop, and waits (within a bound) until its process has ended: its
-   * current calls are given a few seconds to finish, then cut.
+   * Asks the server on {@code socket} to stop; returns once it has: its current calls are given a few seconds
+   * to finish, then cut, and its programs are stopped.
    *
    * @return the stopped server's last status, or empty when none answered there
    */
   static Optional<ServerStatus> stop(Path socket) {
-    Optional<ServerStatus> status = ask(socket, Frame.STOP).map(ServerStatus::decode);
-    status.flatMap(stopped -> ProcessHandle.of(stopped.pid())).ifPresent(ServerControl::awaitExit);
-    return status;
-  }
-
-  private static void awaitExit(ProcessHandle server) {
-    try {
-      server.onExit().get(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ViasockException(
-          Failure.SERVER_UNAVAILABLE,
-          "viasock: the server (pid " + server.pid() + ") did not stop within " + STOP_BOUND.toSeconds()
-              + " s; kill it with: kill -9 " + server.pid());
-    }
+    return ask(socket, Frame.STOP).map(ServerStatus::decode);
   }
 
   private static Optional<String> ask(Path socket, byte request) {

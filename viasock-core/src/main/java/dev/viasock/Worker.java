@@ -61,7 +61,6 @@ final class Worker {
   private State state = State.STARTING;
   private ProgramProcess process;
   private byte[] prelude;
-  private boolean everReady;
   private ViasockException failure;
   private Sink sink;
   private boolean sinkFinished;
@@ -168,10 +167,13 @@ final class Worker {
     }
   }
 
-  /** Whether the program got as far as its prelude; a worker that never did is not restarted eagerly. */
-  boolean wasEverReady() {
+  /**
+   * Whether the program ever answered a record. Only such a worker is replaced as soon as it dies: one that
+   * died before answering anything would likely die again, and is restarted by the next call instead.
+   */
+  boolean answeredARecord() {
     synchronized (lock) {
-      return everReady;
+      return answered > 0;
     }
   }
 
@@ -417,7 +419,6 @@ final class Worker {
     if (preludeScanner.records() == spec.framing().preludeLength()) {
       prelude = preludeBytes.toByteArray();
       state = State.IDLE;
-      everReady = true;
       lock.notifyAll();
       scheduler.execute(() -> onChange.accept(this));
     }
@@ -429,7 +430,6 @@ final class Worker {
       if (state == State.STARTING) {
         prelude = new byte[0];
         state = State.IDLE;
-        everReady = true;
         lock.notifyAll();
       }
     }
@@ -496,13 +496,15 @@ final class Worker {
     }
     String message =
         "viasock: the program " + spec.program().name() + " wrote output that answers no input record"
-            + " (it wrote more output records than input records), so it was restarted";
+            + " (it wrote more output records than input records), so it was restarted; if it writes a"
+            + " banner at start, give it with -P or --prelude-lines";
     if (target != null) {
       target.finish(Failure.PROGRAM_FAILED, message);
     }
     kill(
         Failure.PROGRAM_FAILED,
-        "protocol violation: the program wrote output that answers no input record: \"" + sample.strip() + "\"");
+        "protocol violation: the program wrote output that answers no input record: \"" + sample.strip()
+            + "\" (a banner needs -P or --prelude-lines)");
   }
 
   private static boolean available(InputStream stdout) {

@@ -8,8 +8,9 @@ import java.util.function.IntFunction;
 /**
  * The program processes behind one key: at most {@code size} workers, each leased to one conversation at a
  * time. A caller that finds every worker leased or busy waits its turn. A dead worker's slot gets a new
- * worker when one is needed; one that died while serving (not while starting) is replaced at once, so that
- * the next caller does not pay for the restart.
+ * worker when one is needed; one that had answered records is replaced at once, so that the next caller
+ * does not pay for the restart, while one that died before answering anything waits for the next caller
+ * (restarting it at once could only loop).
  */
 final class WorkerPool {
   private final Worker[] slots;
@@ -83,7 +84,7 @@ final class WorkerPool {
 
   private void replaceIfDied(Worker worker) {
     int slot = worker.number();
-    if (!closed && worker.isDead() && slots[slot] == worker && !leased[slot] && worker.wasEverReady()) {
+    if (!closed && worker.isDead() && slots[slot] == worker && !leased[slot] && worker.answeredARecord()) {
       slots[slot] = launcher.apply(slot);
     }
   }
