@@ -1,0 +1,74 @@
+package dev.viasock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class IdleTimerTest {
+  private static final Duration IDLE = Duration.ofSeconds(15);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final IdleTimer timer = new IdleTimer(ticker, IDLE);
+
+  @Test
+  void expiresOnceTheIdleTimeHasPassedWithoutConnections() {
+    assertThat(timer.expired()).isFalse();
+    ticker.advance(IDLE.minusNanos(1));
+    assertThat(timer.expired()).isFalse();
+    ticker.advanceNanos(1);
+    assertThat(timer.expired()).isTrue();
+  }
+
+  @Test
+  void theIdleClockStartsWhenTheTimerIsMade() {
+    ticker.advance(Duration.ofHours(1));
+    IdleTimer later = new IdleTimer(ticker, IDLE);
+    assertThat(later.expired()).isFalse();
+    ticker.advance(IDLE);
+    assertThat(later.expired()).isTrue();
+  }
+
+  @Test
+  void anOpenConnectionPreventsExpiry() {
+    timer.opened();
+    ticker.advance(IDLE.multipliedBy(100));
+    assertThat(timer.expired()).isFalse();
+    assertThat(timer.active()).isEqualTo(1);
+  }
+
+  @Test
+  void anOpenConnectionPreventsExpiryEvenWhenTheIdleTimeHadAlreadyPassed() {
+    ticker.advance(IDLE.multipliedBy(2));
+    timer.opened();
+    assertThat(timer.expired()).isFalse();
+  }
+
+  @Test
+  void closingTheLastConnectionRestartsTheIdleClock() {
+    timer.opened();
+    ticker.advance(Duration.ofMinutes(5));
+    timer.closed();
+    assertThat(timer.expired()).as("just closed").isFalse();
+    ticker.advance(IDLE.minusNanos(1));
+    assertThat(timer.expired()).isFalse();
+    ticker.advanceNanos(1);
+    assertThat(timer.expired()).isTrue();
+  }
+
+  @Test
+  void closingOneOfTwoConnectionsKeepsTheServerBusy() {
+    timer.opened();
+    timer.opened();
+    timer.closed();
+    ticker.advance(IDLE.multipliedBy(10));
+    assertThat(timer.active()).isEqualTo(1);
+    assertThat(timer.expired()).isFalse();
+
+    timer.closed();
+    assertThat(timer.active()).isZero();
+    assertThat(timer.expired()).as("the idle clock starts at the last close, not the first").isFalse();
+    ticker.advance(IDLE);
+    assertThat(timer.expired()).isTrue();
+  }
+}
