@@ -40,6 +40,9 @@ final class FrameWriter {
 
   synchronized void sendEnd(int status, String message) throws IOException {
     byte[] text = message.getBytes(UTF_8);
+    if (text.length > Frame.MAX_PAYLOAD) {
+      text = java.util.Arrays.copyOf(text, Frame.MAX_PAYLOAD);
+    }
     writeHeader(Frame.END, 4 + text.length);
     writeInt(status);
     out.write(text);

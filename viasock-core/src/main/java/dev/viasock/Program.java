@@ -45,7 +45,7 @@ record Program(String name, Path executable, ImmutableList<String> arguments, Pa
       if (isRunnable(candidate)) {
         return candidate;
       }
-      foundButNotExecutable |= Files.exists(candidate);
+      foundButNotExecutable |= Files.isRegularFile(candidate);
     }
     if (foundButNotExecutable) {
       throw notExecutable(name);

@@ -8,7 +8,7 @@ import com.google.common.io.BaseEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
@@ -93,13 +93,16 @@ final class ServerKey {
     }
   }
 
-  /** A watched directory counts with everything under it, so that a changed model file inside it counts. */
+  /**
+   * A watched directory counts with everything under it, so that a changed model file inside it counts;
+   * symbolic links are followed (a model directory is often a link to the current version).
+   */
   private static void putTree(Hasher hasher, Path root) {
     putFile(hasher, root);
-    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isDirectory(root)) {
       return;
     }
-    try (var paths = Files.walk(root)) {
+    try (var paths = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
       paths.sorted().forEach(path -> {
         put(hasher, root.relativize(path).toString());
         putFile(hasher, path);

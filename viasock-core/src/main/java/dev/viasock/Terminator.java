@@ -40,7 +40,9 @@ final class Terminator {
       return EVERY_LINE;
     }
     try {
-      return new Terminator(regex, Pattern.compile(new String(regex.getBytes(UTF_8), ISO_8859_1)));
+      // UNIX_LINES: only \n ends a line, so that bytes such as 0x85 or \r in the Latin-1 view are plain chars.
+      return new Terminator(
+          regex, Pattern.compile(new String(regex.getBytes(UTF_8), ISO_8859_1), Pattern.UNIX_LINES));
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException(
           "invalid pattern '" + regex + "': " + e.getDescription() + " near index " + e.getIndex(), e);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,7 +128,6 @@ class ProgramTest {
   }
 
   @Test
-  @Disabled("BUG: a directory on PATH named like the program gives NOT_EXECUTABLE ('try chmod +x'), bash says 127")
   void aDirectoryOnPathIsNotAProgramSoTheNameIsNotFound() throws IOException {
     // bash: PATH=/p bash -c tool, with /p/tool a directory, prints "tool: command not found" and exits 127.
     Path bin = directory("bin");

@@ -237,11 +237,12 @@ class RecordScannerPropertyTest {
 
   /**
    * Record ends by the definition: split into lines; a line (without its newline) ends a record when the
-   * pattern is found in its ISO-8859-1 reading, or always for the empty pattern.
+   * pattern is found in its ISO-8859-1 reading (only \n ends a line, as with UNIX_LINES), or always for the
+   * empty pattern.
    */
   static List<Integer> referenceEnds(String pattern, byte[] input) {
     String text = new String(input, ISO_8859_1);
-    Pattern regex = pattern.isEmpty() ? null : Pattern.compile(pattern);
+    Pattern regex = pattern.isEmpty() ? null : Pattern.compile(pattern, Pattern.UNIX_LINES);
     List<Integer> ends = new ArrayList<>();
     int start = 0;
     for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {

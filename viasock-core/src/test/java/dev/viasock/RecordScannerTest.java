@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class RecordScannerTest {
@@ -257,8 +256,6 @@ class RecordScannerTest {
   }
 
   @Test
-  @Disabled("BUG: byte 0x85 (in UTF-8 of х, Å, ו, 々...) is a regex line terminator in the Latin-1 view,"
-      + " so '.' does not match it")
   void aDotMatchesEveryByteOfAUtf8Line() {
     // "х" (Cyrillic kha) is D1 85 in UTF-8; read as ISO-8859-1 the 0x85 becomes U+0085 NEXT LINE, which
     // java.util.regex treats as a line terminator unless Pattern.UNIX_LINES is given.
@@ -268,7 +265,6 @@ class RecordScannerTest {
   }
 
   @Test
-  @Disabled("BUG: '^$' matches the non-empty line of byte 0x85 and '^EOS$' matches 'EOS'+0x85 ('$' before U+0085)")
   void theEmptyLinePatternMatchesOnlyAnEmptyLine() {
     // Byte 0x85 is "…" in Windows-1252. Read as ISO-8859-1 it is U+0085 NEXT LINE, a line terminator to
     // java.util.regex, and '$' matches before a final line terminator: so the one-byte line "…" counts as
