@@ -96,6 +96,48 @@ class FramingIT {
   }
 
   @Test
+  void outputRecordsWrittenInPiecesAreFramedByTheirTerminatorLine() throws Exception {
+    // Each answer is "<line>\nxEND\nEND\n", written a few bytes at a time, the END lines split across writes.
+    String program = viasock.script("pieces.py", """
+        #!/usr/bin/env python3
+        import sys, time
+        for line in iter(sys.stdin.buffer.readline, b""):
+            answer = line + b"xEND\\nEND\\n"
+            for i in range(0, len(answer), 2):
+                sys.stdout.buffer.write(answer[i:i + 2])
+                sys.stdout.buffer.flush()
+                time.sleep(0.01)
+        """);
+
+    Viasock.Result result = viasock.run("ab\ncde\n", "run", "-T", "^END$", program).assertSucceeded();
+
+    assertThat(result.stdout()).isEqualTo(bytes("ab\nxEND\nEND\ncde\nxEND\nEND\n"));
+  }
+
+  @Test
+  void inputRecordsThatArriveInPiecesAreAnsweredWhole() throws Exception {
+    String program = viasock.script("paragraphs.py", PARAGRAPHS);
+    Process call = viasock.start("run", "-t", "^$", "-T", "^$", program);
+    var out = Viasock.drain(call.getInputStream());
+    var err = Viasock.drain(call.getErrorStream());
+
+    try (var in = call.getOutputStream()) {
+      for (String piece : new String[] {"a", "b\nc", "\n", "\nd\n", "\n"}) {
+        in.write(bytes(piece));
+        in.flush();
+        Thread.sleep(100); // So that the pieces travel separately: the input is what is slow here.
+      }
+    }
+
+    assertThat(call.waitFor(Viasock.CALL_BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(err.get(), UTF_8)).isEmpty();
+    assertThat(call.exitValue()).isZero();
+    String text = new String(out.get(), UTF_8);
+    String pid = text.replaceFirst("(?s)^record 1 of ([0-9]+):.*", "$1");
+    assertThat(out.get()).isEqualTo(bytes("record 1 of " + pid + ": 2 lines\nAB\nC\n\nrecord 2 of " + pid + ": 1 lines\nD\n\n"));
+  }
+
+  @Test
   void carriageReturnsAreKept() {
     byte[] input = bytes("a\r\nb\r\n\r\n\rc\r\r\n");
 

@@ -79,6 +79,19 @@ class IdleShutdownIT {
     assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(10))).as("server and program gone after -W 2").isTrue();
   }
 
+  @Test
+  void aCallLongerThanTheServerTimeoutIsNotCut() throws Exception {
+    String slow = viasock.script("slow.sh", "#!/bin/sh\nwhile IFS= read -r line; do sleep 0.3; echo \"$$ $line\"; done\n");
+    String input = "1\n2\n3\n4\n5\n6\n";
+
+    // About 1.8 s of answering, with -W 1.
+    String out = viasock.run(input, "run", "-W", "1", slow).assertSucceeded().out();
+
+    String pid = out.substring(0, out.indexOf(' '));
+    assertThat(out).isEqualTo(input.replaceAll("(?m)^", pid + " "));
+    assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(8))).as("server and program gone after -W 1").isTrue();
+  }
+
   private List<String> stateFiles() throws IOException {
     try (Stream<Path> files = Files.list(viasock.stateDir())) {
       return files.map(file -> file.getFileName().toString()).toList();

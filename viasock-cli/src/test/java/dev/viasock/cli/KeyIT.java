@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,20 @@ class KeyIT {
     String afterEdit = pidOf(viasock.run("b\n", "run", program, "data.txt").assertSucceeded(), "b");
 
     assertThat(afterEdit).as("the file's size changed (same mtime)").isNotEqualTo(first);
+  }
+
+  @Test
+  void creatingOrRemovingAFileNamedByAnArgumentGivesANewProgram() throws Exception {
+    Path data = viasock.workDir().resolve("later.txt");
+
+    String missing = pidOf(viasock.run("a\n", "run", program, "later.txt").assertSucceeded(), "a");
+    Files.writeString(data, "now here\n");
+    String created = pidOf(viasock.run("b\n", "run", program, "later.txt").assertSucceeded(), "b");
+    Files.delete(data);
+    String removed = pidOf(viasock.run("c\n", "run", program, "later.txt").assertSucceeded(), "c");
+
+    assertThat(created).as("the file appeared").isNotEqualTo(missing);
+    assertThat(removed).as("the file went away").isNotEqualTo(created);
   }
 
   @Test
@@ -148,6 +163,21 @@ class KeyIT {
   }
 
   @Test
+  void anotherPathThatFindsAnotherProgramOfTheSameNameGivesAnotherServer() throws Exception {
+    Path one = Files.createDirectories(temp.toRealPath().resolve("one"));
+    Path two = Files.createDirectories(temp.toRealPath().resolve("two"));
+    writeExecutable(one.resolve("vs-tool"), versionedScript("one"));
+    writeExecutable(two.resolve("vs-tool"), versionedScript("two"));
+
+    viasock.env("PATH", one + ":" + two + ":" + System.getenv("PATH"));
+    String first = pidOf(viasock.run("a\n", "run", "vs-tool").assertSucceeded(), "one a");
+    viasock.env("PATH", two + ":" + one + ":" + System.getenv("PATH"));
+    String second = pidOf(viasock.run("b\n", "run", "vs-tool").assertSucceeded(), "two b");
+
+    assertThat(second).isNotEqualTo(first);
+  }
+
+  @Test
   void aDifferentWorkingDirectoryGivesADifferentServer() throws Exception {
     Path bin = Files.createDirectories(temp.toRealPath().resolve("bin"));
     writeExecutable(bin.resolve("vs-where"), "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $(pwd) $line\"; done\n");
@@ -212,8 +242,12 @@ class KeyIT {
     touch(data);
     String newPid = pidOf(viasock.run("c\n", "run", program, "data.txt").assertSucceeded(), "c");
     assertThat(newPid).isNotEqualTo(oldPid);
-    // Past a key check or two the old server still runs: it has a client.
-    assertThat(awaitGone(oldServer, Duration.ofMillis(2500))).as("old server stopped mid-call").isFalse();
+    // Once its key check has seen the change, the old server still runs: it has a client.
+    assertThat(awaitLogLine("stops accepting: its key no longer holds", STALE_SERVER_BOUND))
+        .as("the old server noticed that its key no longer holds")
+        .isTrue();
+    assertThat(oldServer.isAlive()).as("old server alive while its call is open").isTrue();
+    assertThat(awaitGone(oldServer, Duration.ofMillis(500))).as("old server stopped mid-call").isFalse();
 
     heldIn.write("d\n".getBytes(UTF_8));
     heldIn.close();
@@ -268,6 +302,22 @@ class KeyIT {
       Thread.sleep(50);
     }
     return !process.isAlive();
+  }
+
+  /** Waits (within a bound) until a server log in the state directory contains {@code text}. */
+  private boolean awaitLogLine(String text, Duration bound) throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
+    do {
+      try (Stream<Path> files = Files.list(viasock.stateDir())) {
+        for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+          if (Files.readString(log).contains(text)) {
+            return true;
+          }
+        }
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    return false;
   }
 
   /**
