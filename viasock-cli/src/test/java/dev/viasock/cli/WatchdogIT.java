@@ -72,6 +72,33 @@ class WatchdogIT {
   }
 
   @Test
+  void theFreshProgramAfterAStopGivesItsOwnBanner() throws Exception {
+    String program = viasock.script("banner-hang.py", """
+        #!/usr/bin/env python3
+        import os, sys, time
+        print("banner of %d" % os.getpid(), flush=True)
+        for line in iter(sys.stdin.readline, ""):
+            if line == "hang\\n":
+                time.sleep(120)
+            sys.stdout.write("%d %s" % (os.getpid(), line))
+            sys.stdout.flush()
+        """);
+
+    String warm = viasock.run("a\n", "run", "-P", "1", "-w", "0.5", program).assertSucceeded().out();
+    String pid = warm.replaceFirst("(?s)^banner of ([0-9]+)\n.*", "$1");
+    assertThat(warm).isEqualTo("banner of " + pid + "\n" + pid + " a\n");
+
+    Viasock.Result hung = viasock.run("hang\n", "run", "-P", "1", "-w", "0.5", program);
+    assertThat(hung.exitStatus()).as("exit status; stderr: %s", hung.stderr()).isEqualTo(124);
+    assertThat(hung.stdout()).as("the banner, then nothing").isEqualTo(bytes("banner of " + pid + "\n"));
+
+    String next = viasock.run("b\n", "run", "-P", "1", "-w", "0.5", program).assertSucceeded().out();
+    String freshPid = next.replaceFirst("(?s)^banner of ([0-9]+)\n.*", "$1");
+    assertThat(freshPid).isNotEqualTo(pid);
+    assertThat(next).as("the fresh program's own banner").isEqualTo("banner of " + freshPid + "\n" + freshPid + " b\n");
+  }
+
+  @Test
   void aProgramThatNeverWritesItsBannerIsStoppedWith124() throws Exception {
     String program = viasock.script("mute.py", """
         #!/usr/bin/env python3
