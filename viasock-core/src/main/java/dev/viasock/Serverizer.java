@@ -107,7 +107,7 @@ public final class Serverizer {
   public Session openSession() {
     ServerFiles files = files();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Session session = Session.open(new ClientCall(connect(files), files.log()), spec.framing());
+      Session session = SocketTransport.open(new ClientCall(connect(files), files.log()), spec.framing());
       if (session != null) {
         return session;
       }
@@ -171,6 +171,14 @@ public final class Serverizer {
       }
     }
     throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server on " + socket + " keeps stopping");
+  }
+
+  /**
+   * Starts the program in this JVM instead of in a background server: for harnesses and tools whose JVM
+   * lives long anyway. Close the returned server to stop the program.
+   */
+  public InProcessServer startInProcess() {
+    return new InProcessServer(spec, forwardStderr);
   }
 
   /** The status of the server that a call made now would use, when one runs. */

@@ -1,53 +1,30 @@
 package dev.viasock;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * One connection to a server, holding one of its workers, on which records are sent one at a time and each
- * answer is read before the next record goes: for Java code that wants to call the program record by record,
- * such as a test fixture or a build step. Other callers wait for the worker until the session is closed.
+ * One conversation with the program, holding one of its workers, in which records are sent one at a time
+ * and each answer is read before the next record goes: for Java code that calls the program record by
+ * record, such as a test fixture or a build step. Other callers wait for the worker until the session is
+ * closed.
  *
- * <p>Not for concurrent use: calls are serialized. After a call fails, the session is broken and every
- * further call fails the same way; open a new session.
+ * <p>Calls are serialized; a session is meant for one thread at a time. After a call fails, the session is
+ * broken and every further call fails the same way; open a new one.
  */
 public final class Session implements AutoCloseable {
-  private final ClientCall call;
+  private final SessionTransport transport;
   private final Framing framing;
   private final byte[] prelude;
   private ViasockException broken;
   private boolean closed;
 
-  private Session(ClientCall call, Framing framing, byte[] prelude) {
-    this.call = call;
+  Session(SessionTransport transport, Framing framing, byte[] prelude) {
+    this.transport = transport;
     this.framing = framing;
     this.prelude = prelude;
-  }
-
-  /** Opens a session over a connected call; null when the server asked to connect again. */
-  static Session open(ClientCall call, Framing framing) {
-    try {
-      if (!call.greet(false)) {
-        call.close();
-        return null;
-      }
-      RecordScanner scanner = framing.newPreludeScanner();
-      ByteArrayOutputStream prelude = new ByteArrayOutputStream();
-      while (scanner.records() < framing.preludeLength()) {
-        readAnswerFrame(call, Frame.PRELUDE);
-        byte[] payload = call.reader().payload();
-        int length = call.reader().length();
-        scanner.scan(payload, 0, length, Long.MAX_VALUE);
-        prelude.write(payload, 0, length);
-      }
-      return new Session(call, framing, prelude.toByteArray());
-    } catch (IOException e) {
-      call.close();
-      throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: lost the server: " + e.getMessage(), e);
-    } catch (ViasockException e) {
-      call.close();
-      throw e;
-    }
   }
 
   /** The program's prelude, the same for every session; empty when it has none. */
@@ -60,26 +37,26 @@ public final class Session implements AutoCloseable {
    *
    * @param record exactly one whole input record, ending with its newline
    * @throws IllegalArgumentException when {@code record} is not exactly one whole input record
+   * @throws IllegalStateException when the session is closed
    * @throws ViasockException when the program failed to answer; the session is then broken
    */
   public synchronized byte[] call(byte[] record) {
+    requireNonNull(record, "record");
     checkUsable();
     checkOneRecord(record);
     try {
-      call.writer().send(Frame.INPUT, record, 0, record.length);
+      transport.send(record);
       RecordScanner scanner = new RecordScanner(framing.output());
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       while (scanner.records() == 0) {
-        readAnswerFrame(call, Frame.OUTPUT);
-        byte[] payload = call.reader().payload();
-        int length = call.reader().length();
-        scanner.scan(payload, 0, length, 1);
-        answer.write(payload, 0, length);
+        byte[] piece = transport.nextOutput();
+        scanner.scan(piece, 0, piece.length, 1);
+        answer.write(piece, 0, piece.length);
       }
       return answer.toByteArray();
     } catch (IOException e) {
       throw breakWith(new ViasockException(
-          Failure.SERVER_UNAVAILABLE, "viasock: lost the server: " + e.getMessage(), e));
+          Failure.SERVER_UNAVAILABLE, "viasock: lost the program: " + e.getMessage(), e));
     } catch (ViasockException e) {
       throw breakWith(e);
     }
@@ -97,25 +74,6 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  /** Reads frames until one of {@code expected} type; stderr frames are skipped. */
-  private static void readAnswerFrame(ClientCall call, byte expected) throws IOException {
-    while (true) {
-      if (!call.reader().next()) {
-        throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server closed the session");
-      }
-      byte type = call.reader().type();
-      if (type == expected) {
-        return;
-      }
-      if (type == Frame.END) {
-        throw call.endFailure();
-      }
-      if (type != Frame.STDERR) {
-        throw call.unexpectedFrame();
-      }
-    }
-  }
-
   private void checkUsable() {
     if (closed) {
       throw new IllegalStateException("the session is closed");
@@ -127,11 +85,11 @@ public final class Session implements AutoCloseable {
 
   private ViasockException breakWith(ViasockException failure) {
     broken = failure;
-    call.close();
+    transport.close();
     return failure;
   }
 
-  /** Ends the session and gives the worker back. */
+  /** Ends the session and gives the worker back. Closing twice does nothing. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -139,15 +97,7 @@ public final class Session implements AutoCloseable {
     }
     closed = true;
     if (broken == null) {
-      try {
-        call.writer().send(Frame.END_OF_INPUT);
-        while (call.reader().next() && call.reader().type() != Frame.END) {
-          // Only an END can follow; anything else is dropped with the connection.
-        }
-      } catch (IOException e) {
-        // The server is gone; the worker is free either way.
-      }
+      transport.close();
     }
-    call.close();
   }
 }

@@ -449,7 +449,7 @@ final class Worker {
         }
       }
       if (ours) {
-        target.finish(Failure.OUTPUT_CLOSED, "viasock: the client went away");
+        target.finish(Failure.OUTPUT_CLOSED, "viasock: the output was closed before every record was written");
       }
     } finally {
       watchdog.resume();

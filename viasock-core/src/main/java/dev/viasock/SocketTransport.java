@@ -1,0 +1,86 @@
+package dev.viasock;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/** A session's records over a server's socket. */
+final class SocketTransport implements SessionTransport {
+  private final ClientCall call;
+
+  private SocketTransport(ClientCall call) {
+    this.call = call;
+  }
+
+  /**
+   * Greets the server and reads the prelude.
+   *
+   * @return null when the server asked to connect again
+   */
+  static Session open(ClientCall call, Framing framing) {
+    try {
+      if (!call.greet(false)) {
+        call.close();
+        return null;
+      }
+      SocketTransport transport = new SocketTransport(call);
+      RecordScanner scanner = framing.newPreludeScanner();
+      ByteArrayOutputStream prelude = new ByteArrayOutputStream();
+      while (scanner.records() < framing.preludeLength()) {
+        byte[] piece = transport.next(Frame.PRELUDE);
+        scanner.scan(piece, 0, piece.length, Long.MAX_VALUE);
+        prelude.write(piece, 0, piece.length);
+      }
+      return new Session(transport, framing, prelude.toByteArray());
+    } catch (IOException e) {
+      call.close();
+      throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: lost the server: " + e.getMessage(), e);
+    } catch (ViasockException e) {
+      call.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void send(byte[] record) throws IOException {
+    call.writer().send(Frame.INPUT, record, 0, record.length);
+  }
+
+  @Override
+  public byte[] nextOutput() throws IOException {
+    return next(Frame.OUTPUT);
+  }
+
+  /** Reads frames until one of {@code expected} type; the program's stderr is skipped. */
+  private byte[] next(byte expected) throws IOException {
+    FrameReader reader = call.reader();
+    while (true) {
+      if (!reader.next()) {
+        throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server closed the session");
+      }
+      byte type = reader.type();
+      if (type == expected) {
+        return Arrays.copyOf(reader.payload(), reader.length());
+      }
+      if (type == Frame.END) {
+        throw call.endFailure();
+      }
+      if (type != Frame.STDERR) {
+        throw call.unexpectedFrame();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      call.writer().send(Frame.END_OF_INPUT);
+      while (call.reader().next() && call.reader().type() != Frame.END) {
+        // Only an END can follow; anything else goes with the connection.
+      }
+    } catch (IOException e) {
+      // The server is gone; the worker is free either way.
+    }
+    call.close();
+  }
+}
