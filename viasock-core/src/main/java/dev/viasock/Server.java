@@ -135,16 +135,36 @@ final class Server {
    * @throws java.net.BindException when another server already listens on the socket
    */
   void start() throws IOException {
-    listener = AFUNIXServerSocket.newInstance();
-    listener.setReuseAddress(false);
-    listener.bind(AFUNIXSocketAddress.of(socketPath), 64);
+    // The program starts first: its start-up, usually the slow part, overlaps binding and the first
+    // client's connecting.
+    pool.prestart();
+    try {
+      listener = AFUNIXServerSocket.newInstance();
+      listener.setReuseAddress(false);
+      listener.bind(AFUNIXSocketAddress.of(socketPath), 64);
+    } catch (IOException | RuntimeException e) {
+      stopWorkersAfterFailedStart();
+      throw e;
+    }
     Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
     socketIdentity = identity(socketPath);
     LOG.log(INFO, "serving " + spec.program().commandText() + " in " + spec.program().workingDirectory()
         + " on " + socketPath + " (pid " + ProcessHandle.current().pid() + ")");
-    pool.prestart();
     Threads.start("accept", this::acceptLoop);
     scheduler.scheduleWithFixedDelay(this::housekeep, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stopWorkersAfterFailedStart() {
+    pool.close();
+    try {
+      for (Worker worker : pool.workers()) {
+        worker.stop(WORKER_STOP_GRACE);
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   private void acceptLoop() {
@@ -195,6 +215,7 @@ final class Server {
       }
       if (++ticks % TICKS_PER_KEY_CHECK == 0) {
         checkStillCurrent();
+        retireIdleExtraWorkers();
       }
       if (idle.expired()) {
         stop("idle for " + Worker.seconds(spec.idleTimeout()), false);
@@ -203,6 +224,20 @@ final class Server {
       }
     } catch (RuntimeException e) {
       LOG.log(WARNING, "housekeeping failed", e);
+    }
+  }
+
+  /** Workers beyond the first stop after half the server timeout without a call. */
+  private void retireIdleExtraWorkers() {
+    for (Worker extra : pool.retireIdleExtras(spec.idleTimeout().dividedBy(2))) {
+      LOG.log(INFO, "worker " + extra.number() + " stops: idle");
+      Threads.start("retire-worker-" + extra.number(), () -> {
+        try {
+          extra.stop(WORKER_STOP_GRACE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
     }
   }
 

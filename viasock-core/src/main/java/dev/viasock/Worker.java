@@ -53,6 +53,7 @@ final class Worker {
   private final ScheduledExecutorService scheduler;
   private final Consumer<Worker> onChange;
   private final LongAdder recordsServed;
+  private final Ticker ticker;
   private final RecordWatchdog watchdog;
   private final StderrCollector stderr;
   private final Object lock = new Object();
@@ -70,6 +71,7 @@ final class Worker {
   private boolean inputEnded;
   private Failure killFailure;
   private String killReason;
+  private long idleSince;
 
   // Touched only by the output thread.
   private final RecordScanner outputScanner;
@@ -86,6 +88,7 @@ final class Worker {
     this.scheduler = context.scheduler();
     this.onChange = context.onChange();
     this.recordsServed = context.recordsServed();
+    this.ticker = context.ticker();
     this.watchdog = new RecordWatchdog(context.ticker(), spec.processTimeout());
     this.stderr = new StderrCollector("worker " + number + " stderr: ");
     this.outputScanner = new RecordScanner(spec.framing().output());
@@ -281,7 +284,7 @@ final class Worker {
         state = State.DRAINING;
         LOG.log(INFO, "worker " + number + " drains " + (sent - answered) + " answers to a client that left");
       } else {
-        state = State.IDLE;
+        becomeIdleLocked();
         available = true;
       }
       inputScanner.reset();
@@ -402,7 +405,7 @@ final class Worker {
         if (state == State.BUSY && inputEnded) {
           action = completeLocked(end < to || available(stdout));
         } else if (state == State.DRAINING) {
-          state = State.IDLE;
+          becomeIdleLocked();
           action = () -> onChange.accept(this);
         }
       }
@@ -418,19 +421,30 @@ final class Worker {
     watchdog.answered(preludeScanner.records() - before);
     if (preludeScanner.records() == spec.framing().preludeLength()) {
       prelude = preludeBytes.toByteArray();
-      state = State.IDLE;
-      lock.notifyAll();
+      becomeIdleLocked();
       scheduler.execute(() -> onChange.accept(this));
     }
     return end;
+  }
+
+  private void becomeIdleLocked() {
+    state = State.IDLE;
+    idleSince = ticker.read();
+    lock.notifyAll();
+  }
+
+  /** How long the worker has been idle; zero unless it is idle. */
+  Duration idleFor() {
+    synchronized (lock) {
+      return state == State.IDLE ? Duration.ofNanos(ticker.read() - idleSince) : Duration.ZERO;
+    }
   }
 
   private void becomeReady() {
     synchronized (lock) {
       if (state == State.STARTING) {
         prelude = new byte[0];
-        state = State.IDLE;
-        lock.notifyAll();
+        becomeIdleLocked();
       }
     }
     onChange.accept(this);

@@ -89,6 +89,22 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * Takes the workers beyond the first that have been idle for at least {@code idle} out of the pool, to be
+   * stopped by the caller: a burst of callers needs them, a quiet server does not.
+   */
+  synchronized List<Worker> retireIdleExtras(Duration idle) {
+    List<Worker> retired = new ArrayList<>();
+    for (int i = 1; i < slots.length; i++) {
+      Worker worker = slots[i];
+      if (worker != null && !leased[i] && worker.isIdle() && worker.idleFor().compareTo(idle) >= 0) {
+        slots[i] = null;
+        retired.add(worker);
+      }
+    }
+    return retired;
+  }
+
   /** Stops leasing; waiting callers get null. */
   synchronized void close() {
     closed = true;
