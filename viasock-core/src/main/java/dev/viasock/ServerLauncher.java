@@ -128,10 +128,13 @@ final class ServerLauncher {
     if (Files.isExecutable(setsid)) {
       command.add(setsid.toString());
     }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String javaHome = System.getProperty("java.home");
+    command.add(Path.of(javaHome, "bin", "java").toString());
+    List<Path> classPath = classPath();
+    command.addAll(ServerClassArchive.options(files.directory(), javaHome, classPath));
     command.addAll(serverJvmOptions());
     command.add("-cp");
-    command.add(classPath());
+    command.add(classPath.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
     command.add(Daemon.class.getName());
     command.addAll(new DaemonArguments(spec, files).encode());
     return command;
@@ -150,7 +153,9 @@ final class ServerLauncher {
                 "-Xmx256m",
                 "-Xss512k",
                 "-XX:+ExitOnOutOfMemoryError",
-                "-Xshare:auto"));
+                "-Xshare:auto",
+                "-Xlog:disable",
+                "-Xlog:all=warning,cds*=off:stderr"));
     if (Runtime.version().feature() >= 22) {
       options.add("--enable-native-access=ALL-UNNAMED");
     }
@@ -162,14 +167,14 @@ final class ServerLauncher {
   }
 
   /** The jars (or class directories) that hold the server's classes, wherever this library was loaded from. */
-  static String classPath() {
-    Set<String> entries = new LinkedHashSet<>();
+  static List<Path> classPath() {
+    Set<Path> entries = new LinkedHashSet<>();
     ClassLoader loader = ServerLauncher.class.getClassLoader();
     for (String marker : CLASSPATH_MARKERS) {
       try {
         var source = Class.forName(marker, false, loader).getProtectionDomain().getCodeSource();
         if (source != null) {
-          entries.add(Path.of(source.getLocation().toURI()).toString());
+          entries.add(Path.of(source.getLocation().toURI()));
         }
       } catch (ClassNotFoundException e) {
         // Optional pieces (Guava's failureaccess) may be absent.
@@ -177,7 +182,7 @@ final class ServerLauncher {
         throw new IllegalStateException("cannot locate the classes of " + marker, e);
       }
     }
-    return String.join(java.io.File.pathSeparator, entries);
+    return List.copyOf(entries);
   }
 
   /** A {@link Failure#SERVER_UNAVAILABLE} whose message names the log and quotes its last lines. */
