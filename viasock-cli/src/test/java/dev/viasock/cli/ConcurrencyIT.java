@@ -136,6 +136,53 @@ class ConcurrencyIT {
     }
   }
 
+  @Test
+  void aCallWaitingBehindOneWhoseProgramCrashesGetsAFreshProgram() throws Exception {
+    String crashes = viasock.script("crash.sh", """
+        #!/bin/sh
+        while IFS= read -r line; do
+          if [ "$line" = boom ]; then echo "crash.sh: boom" >&2; exit 3; fi
+          echo "$$ $line"
+        done
+        """);
+    Process first = viasock.start("run", crashes);
+    try {
+      CliProcesses.Lines firstOut = new CliProcesses.Lines(first.getInputStream());
+      OutputStream firstIn = first.getOutputStream();
+      firstIn.write("first-1\n".getBytes(UTF_8));
+      firstIn.flush();
+      String answer = firstOut.next(Viasock.CALL_BOUND);
+      String pid = answer.substring(0, answer.indexOf(' '));
+
+      Process second = viasock.start("run", crashes);
+      CompletableFuture<byte[]> secondOut = Viasock.drain(second.getInputStream());
+      CompletableFuture<byte[]> secondErr = Viasock.drain(second.getErrorStream());
+      try (OutputStream secondIn = second.getOutputStream()) {
+        secondIn.write("second-1\nsecond-2\n".getBytes(UTF_8));
+      }
+      assertThat(second.waitFor(2, TimeUnit.SECONDS)).as("the second call ended while the first held the program")
+          .isFalse();
+
+      firstIn.write("boom\nfirst-3\n".getBytes(UTF_8));
+      firstIn.close();
+      firstOut.awaitEnd(Viasock.CALL_BOUND);
+      assertThat(first.waitFor(Viasock.CALL_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(first.exitValue()).isEqualTo(1);
+      assertThat(new String(Viasock.readAll(first.getErrorStream()), UTF_8)).startsWith("viasock: ")
+          .contains("crash.sh: boom");
+
+      assertThat(second.waitFor(Viasock.CALL_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(secondErr.get(10, TimeUnit.SECONDS), UTF_8)).isEmpty();
+      assertThat(second.exitValue()).isZero();
+      String out = new String(secondOut.get(10, TimeUnit.SECONDS), UTF_8);
+      String freshPid = out.substring(0, Math.max(0, out.indexOf(' ')));
+      assertThat(freshPid).as("a fresh program").isNotEqualTo(pid);
+      assertThat(out).isEqualTo(freshPid + " second-1\n" + freshPid + " second-2\n");
+    } finally {
+      first.destroyForcibly();
+    }
+  }
+
   /** Starts {@link #CALLERS} calls at once, caller k sending {@code callerK-lineJ} for J = 1..RECORDS. */
   private List<Viasock.Result> callAllAtOnce(List<String> args) throws Exception {
     CountDownLatch go = new CountDownLatch(1);

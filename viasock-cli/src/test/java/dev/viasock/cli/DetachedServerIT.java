@@ -106,6 +106,30 @@ class DetachedServerIT {
     }
   }
 
+  @Test
+  void theServerRunsInASessionOfItsOwnWithNoneOfTheCallersStreams() throws Exception {
+    viasock.run("a\n", "run", "-W", "30", "cat").assertSucceeded();
+
+    assertThat(viasock.servers()).hasSize(1);
+    long server = viasock.servers().get(0).pid();
+    assertThat(sessionOf(server)).as("the server's session (a Ctrl-C at the caller's terminal must not reach it)")
+        .isEqualTo(server)
+        .isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
+    Path fds = Path.of("/proc", String.valueOf(server), "fd");
+    assertThat(Files.readSymbolicLink(fds.resolve("0"))).as("the server's stdin").isEqualTo(Path.of("/dev/null"));
+    assertThat(Files.readSymbolicLink(fds.resolve("1"))).as("the server's stdout").isEqualTo(Path.of("/dev/null"));
+    Path stderr = Files.readSymbolicLink(fds.resolve("2"));
+    assertThat(stderr.getParent()).as("the server's stderr, its log").isEqualTo(viasock.stateDir());
+    assertThat(stderr.getFileName().toString()).endsWith(".log");
+  }
+
+  /** The session id of a process, from /proc/PID/stat (the sixth field; the second, in parentheses, may hold spaces). */
+  private static long sessionOf(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(afterName[3]);
+  }
+
   /** Runs a shell pipeline around the launcher and checks that it ended (streams closed) promptly. */
   private CliProcesses.Outcome pipeline(String script) {
     CliProcesses.Outcome outcome =
