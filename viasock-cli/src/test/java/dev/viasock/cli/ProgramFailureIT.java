@@ -110,6 +110,32 @@ class ProgramFailureIT {
   }
 
   @Test
+  void aProgramThatClosesItsOutputButKeepsRunningFailsTheCallAndIsReplaced() throws Exception {
+    String program = viasock.script("closes.sh", """
+        #!/bin/sh
+        while IFS= read -r line; do
+          if [ "$line" = boom ]; then
+            echo "closes.sh: closing stdout" >&2
+            exec >&-
+            while IFS= read -r ignored; do :; done
+            exit 0
+          fi
+          echo "$$ $line"
+        done
+        """);
+
+    Viasock.Result failed = viasock.run("a\nboom\nc\n", "run", program);
+
+    String pid = pidOf(failed.out());
+    assertThat(failed.out()).isEqualTo(pid + " a\n");
+    assertThat(failed.exitStatus()).as("exit status; stderr: %s", failed.stderr()).isEqualTo(1);
+    assertFailureMessage(failed.stderr(), "the program ./closes.sh closed its standard output",
+        "closes.sh: closing stdout");
+
+    assertFreshProgramServes(program, pid);
+  }
+
+  @Test
   void aPythonProgramThatRaisesFailsTheCallWithItsLastStderrLine() throws Exception {
     String program = viasock.script("raises.py", """
         #!/usr/bin/env python3
