@@ -52,6 +52,13 @@ class BadInputIT {
   }
 
   @Test
+  void emptyInputIsNoErrorColdOrWarm() {
+    assertThat(viasock.run("", "run", program).assertSucceeded().out()).isEmpty();
+    assertThat(viasock.run("", "run", program).assertSucceeded().out()).isEmpty();
+    assertThat(viasock.run("\n", "run", program).assertSucceeded().out()).matches("[0-9]+ \n");
+  }
+
+  @Test
   void aLoneUnterminatedRecordGivesNoOutputAndStatus65() {
     Viasock.Result result = viasock.run("just this", "run", "cat");
 

@@ -136,6 +136,38 @@ class ProgramFailureIT {
   }
 
   @Test
+  void aProgramThatCrashesWhileALargeInputIsStillArrivingFailsTheCallPromptly() throws Exception {
+    String program = viasock.script("crash1000.sh", """
+        #!/bin/sh
+        n=0
+        while IFS= read -r line; do
+          n=$((n + 1))
+          if [ $n = 1000 ]; then echo "crash1000.sh: died at $line" >&2; exit 3; fi
+          echo "$line"
+        done
+        """);
+    StringBuilder input = new StringBuilder();
+    StringBuilder answered = new StringBuilder();
+    for (int i = 1; i <= 200_000; i++) {
+      input.append("record-").append(i).append('\n');
+      if (i < 1000) {
+        answered.append("record-").append(i).append('\n');
+      }
+    }
+    Files.writeString(viasock.workDir().resolve("big.in"), input);
+
+    CliProcesses.Outcome failed = CliProcesses.shell(viasock.workDir(), CliProcesses.environment(viasock),
+        "\"$VIASOCK\" run " + program + " < big.in", Viasock.CALL_BOUND);
+
+    assertThat(failed.out()).isEqualTo(answered.toString());
+    assertThat(failed.exitStatus()).as("exit status; stderr: %s", failed.stderr()).isEqualTo(1);
+    assertFailureMessage(failed.stderr(), "the program ./crash1000.sh exited with status 3",
+        "crash1000.sh: died at record-1000");
+    assertThat(failed.elapsed()).isLessThan(java.time.Duration.ofSeconds(20));
+    assertThat(viasock.run("again\n", "run", program).assertSucceeded().out()).isEqualTo("again\n");
+  }
+
+  @Test
   void aPythonProgramThatRaisesFailsTheCallWithItsLastStderrLine() throws Exception {
     String program = viasock.script("raises.py", """
         #!/usr/bin/env python3
