@@ -49,7 +49,17 @@ final class ClientCall {
       }
       AtomicReference<IOException> inputFailure = new AtomicReference<>();
       Threads.start("client-input", () -> pumpInput(in, inputFailure));
-      relayOutput(out, err);
+      try {
+        relayOutput(out, err);
+      } catch (ViasockException e) {
+        IOException unreadable = inputFailure.get();
+        if (unreadable != null) {
+          // The server ended the call because this client stopped sending: the input is what failed.
+          throw new ViasockException(
+              Failure.INPUT_FAILED, "viasock: reading the input failed: " + unreadable.getMessage(), unreadable);
+        }
+        throw e;
+      }
       return Outcome.DONE;
     } catch (IOException e) {
       throw new ViasockException(Failure.SERVER_UNAVAILABLE, withLog("viasock: lost the server: " + e.getMessage()), e);

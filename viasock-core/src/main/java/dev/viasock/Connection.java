@@ -60,6 +60,8 @@ final class Connection implements Runnable {
         // The answer waits for the end, so that a stopped server is really gone when 'viasock stop' returns.
         server.awaitStopped(Server.STOP_BOUND);
         writer.sendEnd(0, last.encode());
+        // Left open: the asker reads to EOF, which comes when this process has exited and its files closed.
+        Thread.sleep(Server.STOP_BOUND.toMillis());
         return;
       default:
         LOG.log(WARNING, "a client connected without a greeting; dropped it");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -143,17 +144,28 @@ final class ProgramProcess {
     }
   }
 
-  /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it has not within the grace period. */
+  /**
+   * Asks the program and the processes it started to stop (SIGTERM), and kills them (SIGKILL) if they have
+   * not within the grace period: a child that holds the program's pipes must not outlive it.
+   */
   void terminate(ScheduledExecutorService scheduler) {
+    List<ProcessHandle> children = process.descendants().toList();
     watchdog.destroyProcess();
+    children.forEach(ProcessHandle::destroy);
     scheduler.schedule(
         () -> {
           if (process.isAlive()) {
             process.destroyForcibly();
           }
+          children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         },
         TERMINATE_GRACE.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /** The processes the program has started, while it runs. */
+  List<ProcessHandle> children() {
+    return process.descendants().toList();
   }
 
   /** Closes the program's stdin, the polite way to ask a filter to finish. */

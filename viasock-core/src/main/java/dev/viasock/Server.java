@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -54,7 +56,10 @@ final class Server {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(Threads.named("server-timer"));
-  private final ExecutorService connections = Executors.newCachedThreadPool(Threads.named("connection"));
+  /** Idle connection threads end after a few seconds, so that a quiet server's threads are few. */
+  private final ExecutorService connections =
+      new ThreadPoolExecutor(
+          0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.named("connection"));
   private final WorkerPool pool;
 
   private AFUNIXServerSocket listener;

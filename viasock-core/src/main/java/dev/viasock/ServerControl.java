@@ -15,8 +15,8 @@ final class ServerControl {
   }
 
   /**
-   * Asks the server on {@code socket} to stop; returns once it has: its current calls are given a few seconds
-   * to finish, then cut, and its programs are stopped.
+   * Asks the server on {@code socket} to stop; returns once its process has ended: its current calls are
+   * given a few seconds to finish, then cut, and its programs are stopped.
    *
    * @return the stopped server's last status, or empty when none answered there
    */
@@ -35,7 +35,12 @@ final class ServerControl {
       if (!reader.next() || reader.type() != Frame.END) {
         return Optional.empty();
       }
-      return Optional.of(reader.textFrom(4));
+      String answer = reader.textFrom(4);
+      // A stopping server keeps the connection until its process ends; the end of stream says it has.
+      while (reader.next()) {
+        // Nothing more is sent.
+      }
+      return Optional.of(answer);
     } catch (IOException e) {
       return Optional.empty();
     }

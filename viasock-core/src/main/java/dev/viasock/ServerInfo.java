@@ -54,6 +54,8 @@ final class ServerInfo {
         "programs", programs.stream().map(ServerInfo::describe).collect(Collectors.joining(",")));
     Path temporary = files.directory().resolve(files.key() + ".info.tmp");
     try {
+      Files.deleteIfExists(temporary);
+      ServerLog.createPrivate(temporary);
       try (Writer out = Files.newBufferedWriter(temporary)) {
         info.store(out, "viasock server");
       }

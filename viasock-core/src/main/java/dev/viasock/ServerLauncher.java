@@ -71,6 +71,7 @@ final class ServerLauncher {
   }
 
   private static void start(ServerSpec spec, ServerFiles files) throws IOException {
+    ServerLog.createPrivate(files.log());
     ProcessBuilder builder =
         new ProcessBuilder(command(spec, files))
             .directory(spec.program().workingDirectory().toFile())

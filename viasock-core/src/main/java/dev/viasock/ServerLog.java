@@ -40,6 +40,7 @@ final class ServerLog {
       target = new FileOutputStream(java.io.FileDescriptor.err);
     } else {
       rotate(file);
+      createPrivate(file);
       target = new FileOutputStream(file.toFile(), true);
     }
     StreamHandler handler = new FlushingHandler(target);
@@ -47,6 +48,16 @@ final class ServerLog {
     Logger root = Logger.getLogger("");
     root.setLevel(Level.INFO);
     root.addHandler(handler);
+  }
+
+  /** Creates {@code file} readable by its owner only, unless it exists: logs quote the program's stderr. */
+  static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // Appending to the existing log.
+    }
   }
 
   private static void rotate(Path file) throws IOException {

@@ -123,6 +123,8 @@ public final class Serverizer {
    * @throws IOException when the socket cannot be bound (another server listens on it)
    */
   public void serve(Path socket) throws IOException, InterruptedException {
+    Path listening = socket.toAbsolutePath();
+    clearForForeground(listening);
     ServerLog.install(logFile);
     String key = ServerKey.derive(spec, environment);
     Server server =
@@ -130,13 +132,18 @@ public final class Serverizer {
             spec,
             key,
             logFile,
-            socket.toAbsolutePath(),
+            listening,
             () -> ServerKey.derive(spec, environment).equals(key) ? null : "its key no longer holds",
             null,
             Ticker.system(),
             () -> {},
             () -> {});
-    server.start();
+    try {
+      server.start();
+    } catch (java.net.BindException e) {
+      throw new ViasockException(
+          Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + listening, e);
+    }
     Thread stopper = new Thread(() -> {
       server.stop("signal", true);
       try {
@@ -147,6 +154,19 @@ public final class Serverizer {
     }, "viasock-signal-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     server.awaitStopped(Duration.ofDays(36500));
+  }
+
+  /** Refuses a socket a live server listens on, and removes one that a dead server left. */
+  private static void clearForForeground(Path socket) throws IOException {
+    try (SocketChannel live = Connector.tryConnect(socket)) {
+      if (live != null) {
+        throw new ViasockException(
+            Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + socket);
+      }
+    }
+    if (java.nio.file.Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      java.nio.file.Files.delete(socket);
+    }
   }
 
   /**

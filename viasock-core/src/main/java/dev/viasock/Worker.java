@@ -73,14 +73,16 @@ final class Worker {
   private String killReason;
   private long idleSince;
 
-  // Touched only by the output thread.
+  // Touched only by the output thread. Output is forwarded in whole records: a program that dies halfway
+  // through one must not hand anyone part of it.
   private final RecordScanner outputScanner;
+  private final HeldBytes heldOutput = new HeldBytes();
   private final RecordScanner preludeScanner;
   private final ByteArrayOutputStream preludeBytes = new ByteArrayOutputStream();
 
   // Touched only by the thread of the attached conversation.
   private final RecordScanner inputScanner;
-  private final ByteArrayOutputStream heldBack = new ByteArrayOutputStream();
+  private final HeldBytes heldBack = new HeldBytes();
 
   private Worker(int number, WorkerContext context) {
     this.number = number;
@@ -334,9 +336,11 @@ final class Worker {
         killReason = "the server stopped while the program was serving";
       }
     }
+    List<ProcessHandle> children = target.children();
     target.closeStdin();
     try {
       target.exit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       target.terminate(scheduler);
       try {
@@ -393,8 +397,15 @@ final class Worker {
     long before = outputScanner.records();
     int end = outputScanner.scan(bytes, from, to, allowance);
     long completed = outputScanner.records() - before;
-    if (target != null) {
-      forward(target, bytes, from, end);
+    int cut = outputScanner.lastEnd();
+    if (cut < 0) {
+      heldOutput.write(bytes, from, end - from);
+    } else {
+      if (target != null) {
+        forward(target, bytes, from, cut);
+      }
+      heldOutput.reset();
+      heldOutput.write(bytes, cut, end - cut);
     }
     Runnable action = null;
     recordsServed.add(completed);
@@ -450,9 +461,13 @@ final class Worker {
     onChange.accept(this);
   }
 
+  /** Forwards whole records: the held-back start of the first one, then {@code bytes[from, end)}. */
   private void forward(Sink target, byte[] bytes, int from, int end) {
     watchdog.pause();
     try {
+      if (heldOutput.size() > 0) {
+        target.output(heldOutput.buffer(), 0, heldOutput.size());
+      }
       target.output(bytes, from, end - from);
     } catch (IOException clientGone) {
       boolean ours;
@@ -591,7 +606,7 @@ final class Worker {
       if (state == State.STARTING && spec.framing().hasPrelude()) {
         message.append(" before it wrote its prelude");
       } else if (state == State.BUSY || state == State.DRAINING) {
-        message.append(" while answering a record");
+        message.append(answered == 0 ? " before it answered any record" : " while answering a record");
       }
     }
     List<String> lastLines = stderr.tail();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,8 +77,6 @@ class BadInputIT {
   }
 
   @Test
-  @Disabled("BUG: when reading stdin fails the call says 'the server stopped before it finished this call' and"
-      + " exits 69, not 74 (Failure.INPUT_FAILED is never used; ClientCall ignores its inputFailure)")
   void unreadableInputGivesStatus74AndLeavesTheServerServing() {
     viasock.run("warm\n", "run", program).assertSucceeded();
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,8 +86,6 @@ class ColdStartIT {
   }
 
   @Test
-  @Disabled("BUG: a program that dies before answering anything is restarted again and again (every time it"
-      + " dies, ~3 times a second here) until the server idles out, though no call needs it")
   void aProgramThatFailsAtStartIsNotRestartedOverAndOverWhileNoCallNeedsIt() throws Exception {
     String program = viasock.script("slowfail.sh", """
         #!/bin/sh

@@ -100,13 +100,36 @@ class ProgramFailureIT {
     Viasock.Result failed = viasock.run("a\nboom\nc\n", "run", program);
 
     String pid = pidOf(failed.out());
-    // The bytes of the unfinished record may or may not be passed on; nothing else may be.
-    assertThat(failed.out()).isIn(pid + " a\n", pid + " a\nhalf of a li");
+    // The unfinished record is never passed on: a caller gets whole records only.
+    assertThat(failed.out()).isEqualTo(pid + " a\n");
     assertThat(failed.exitStatus()).as("exit status; stderr: %s", failed.stderr()).isEqualTo(1);
     assertFailureMessage(failed.stderr(), "the program ./partial.sh exited with status 0",
         "partial.sh: leaving in the middle of a record");
 
     assertFreshProgramServes(program, pid);
+  }
+
+  @Test
+  void aStoppedProgramTakesTheProcessesItStartedWithIt() throws Exception {
+    String program = viasock.script("parent.sh", """
+        #!/bin/sh
+        sleep 300 &
+        while IFS= read -r line; do
+          if [ "$line" = hang ]; then read -r never; fi
+          echo "$! $line"
+        done
+        """);
+
+    Viasock.Result failed = viasock.run("a\nhang\n", "run", "-w", "0.5", program);
+
+    assertThat(failed.exitStatus()).as("exit status; stderr: %s", failed.stderr()).isEqualTo(124);
+    long child = Long.parseLong(pidOf(failed.out()));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+        .as("the program's background child is stopped with it").isFalse();
   }
 
   @Test
