@@ -36,7 +36,7 @@ final class ServerClassArchive {
   }
 
   private static Optional<Path> archiveFor(Path stateDirectory, String javaHome, List<Path> classPath) {
-    Hasher hasher = Hashing.sha256().newHasher();
+    Hasher hasher = Hashing.murmur3_128().newHasher();
     hasher.putUnencodedChars(javaHome).putUnencodedChars(Runtime.version().toString());
     for (Path entry : classPath) {
       if (!Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {

@@ -27,7 +27,9 @@ final class ServerKey {
   private ServerKey() {}
 
   static String derive(ServerSpec spec, Function<String, String> environment) {
-    Hasher hasher = Hashing.sha256().newHasher();
+    // Not a secret and not a security boundary (the state directory is): a fast, stable hash will do, and
+    // it spares every call the loading of the JDK's cryptographic providers.
+    Hasher hasher = Hashing.murmur3_128().newHasher();
     put(hasher, "viasock-key-1");
     Program program = spec.program();
     Path directory = program.workingDirectory();

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.base.Splitter;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Finds the server for a key or starts it: a background JVM running {@link Daemon}, detached from the caller
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeoutException;
 final class ServerLauncher {
   private static final Duration READY_BOUND = Duration.ofSeconds(30);
   private static final Duration LOCK_BOUND = READY_BOUND.plusSeconds(15);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path HEAD = Path.of("/usr/bin/head");
   private static final List<String> CLASSPATH_MARKERS =
       List.of(
           "dev.viasock.Serverizer",
@@ -81,9 +85,7 @@ final class ServerLauncher {
     Process server = builder.start();
     String report = awaitReport(server, files);
     if (report == null) {
-      int status = exitStatusSoon(server);
-      throw unavailable(files, "the server exited" + (status >= 0 ? " with status " + status : "")
-          + " before it was ready");
+      throw unavailable(files, "the server exited before it was ready");
     }
     if (report.startsWith("FAILED")) {
       throw unavailable(files, "the server could not start: " + report.substring("FAILED".length()).trim());
@@ -114,30 +116,30 @@ final class ServerLauncher {
     }
   }
 
-  private static int exitStatusSoon(Process server) {
-    try {
-      return server.waitFor(2, TimeUnit.SECONDS) ? server.exitValue() : -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
+  /**
+   * The command that starts the server. Its direct child relays the server's one-line report and then exits:
+   * {@code setsid --fork} makes the server nobody's child here (a JVM with a live child process waits for the
+   * JDK's process reaper as it exits, a third of a second on every cold call), and the pipeline through
+   * {@code head} keeps the report's pipe open until the report has been written (the JDK stops reading a
+   * child's pipe once that child has exited).
+   */
   private static List<String> command(ServerSpec spec, ServerFiles files) {
-    List<String> command = new ArrayList<>();
-    Path setsid = Path.of("/usr/bin/setsid");
-    if (Files.isExecutable(setsid)) {
-      command.add(setsid.toString());
-    }
+    List<String> server = new ArrayList<>();
     String javaHome = System.getProperty("java.home");
-    command.add(Path.of(javaHome, "bin", "java").toString());
+    server.add(Path.of(javaHome, "bin", "java").toString());
     List<Path> classPath = classPath();
-    command.addAll(ServerClassArchive.options(files.directory(), javaHome, classPath));
-    command.addAll(serverJvmOptions());
-    command.add("-cp");
-    command.add(classPath.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
-    command.add(Daemon.class.getName());
-    command.addAll(new DaemonArguments(spec, files).encode());
+    server.addAll(ServerClassArchive.options(files.directory(), javaHome, classPath));
+    server.addAll(serverJvmOptions());
+    server.add("-cp");
+    server.add(classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+    server.add(Daemon.class.getName());
+    server.addAll(new DaemonArguments(spec, files).encode());
+    if (!Files.isExecutable(SETSID) || !Files.isExecutable(HEAD)) {
+      return server;
+    }
+    String relay = SETSID + " --fork \"$@\" | " + HEAD + " -n 1";
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", relay, "viasock-launch"));
+    command.addAll(server);
     return command;
   }
 
