@@ -138,7 +138,7 @@ class ClientFaultIT {
   }
 
   static String programPid(String firstAnswer) {
-    assertThat(firstAnswer).matches("[0-9]+ .*\n");
+    assertThat(firstAnswer).matches("(?s)[0-9]+ .*\n");
     return firstAnswer.substring(0, firstAnswer.indexOf(' '));
   }
 
