@@ -40,7 +40,7 @@ class StaleKeyIT {
     Path file = viasock.workDir().resolve("slow.py");
     String oldPid = programPid(viasock.run("w\n", "run", slow).assertSucceeded().out());
     long oldServer = viasock.servers().get(0).pid();
-    Probes.Call streaming = Probes.start(viasock, "run", slow).feed(records("r", 60)); // 3 s of work
+    Probes.Call streaming = Probes.start(viasock, "run", slow).feed(records("r", 100)); // 5 s of work
     streaming.awaitLines(2, Duration.ofSeconds(20));
 
     Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 10_000));
@@ -49,10 +49,11 @@ class StaleKeyIT {
     String newPid = programPid(next);
     assertThat(newPid).as("the new server's program").isNotEqualTo(oldPid);
     assertThat(next).isEqualTo(newPid + " n\n");
-    assertThat(streaming.process.isAlive()).as("the first call still streams on the old server").isTrue();
-    assertThat(viasock.servers()).extracting(ProcessHandle::pid).contains(oldServer).hasSize(2);
+    if (streaming.process.isAlive()) { // Usually; a slow machine may have finished it by now.
+      assertThat(Probes.gone(oldServer)).as("the old server ended while its call still streamed").isFalse();
+    }
 
-    assertThat(streaming.finish(Viasock.CALL_BOUND).assertSucceeded().out()).isEqualTo(answers(oldPid, "r", 60));
+    assertThat(streaming.finish(Viasock.CALL_BOUND).assertSucceeded().out()).isEqualTo(answers(oldPid, "r", 100));
     Probes.awaitGone(oldServer, Duration.ofSeconds(10), "the old server, after its last call");
     Probes.awaitGone(Long.parseLong(oldPid), Duration.ofSeconds(5), "the old server's program");
     List<ProcessHandle> servers = viasock.servers();
