@@ -155,7 +155,7 @@ class ServerSignalIT {
   }
 
   @Test
-  @Disabled("BUG (intermittent, seen in 2 of 15 trials): a call cut by a SIGTERM'd server may lose the server's END frame"
+  @Disabled("BUG (intermittent, about 1 call in 10): a call cut by a SIGTERM'd server may lose the server's END frame"
       + " ('the server was stopped (signal) during this call') and report 'the server stopped before it finished"
       + " this call' instead: the shutdown hook returns as soon as the program's exit future completes, and the JVM"
       + " exits while the exit handler is still sending END")
