@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Daemon {
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
-  private static final Duration STOP_BOUND = Duration.ofSeconds(15);
 
   private Daemon() {}
 
@@ -71,19 +70,11 @@ final class Daemon {
     }
     running.set(server);
     info.update(server.programs());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "viasock-signal-stop"));
+    SignalStop.install(server);
     launcher.println("READY");
     launcher.close();
     System.setOut(System.err);
     server.awaitStopped(Duration.ofDays(36500));
   }
 
-  private static void stopOnSignal(Server server) {
-    server.stop("signal", true);
-    try {
-      server.awaitStopped(STOP_BOUND);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

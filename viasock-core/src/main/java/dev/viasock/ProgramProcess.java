@@ -70,10 +70,7 @@ final class ProgramProcess {
     executor.setExitValues(null);
     executor.setWatchdog(watchdog);
     executor.setProcessDestroyer(new LaunchCapture(launched));
-    CommandLine commandLine = new CommandLine(program.executable().toString());
-    for (String argument : program.arguments()) {
-      commandLine.addArgument(argument, false);
-    }
+    CommandLine commandLine = new ExactCommandLine(program);
     try {
       executor.execute(commandLine, environment, new ExecuteResultHandler() {
         @Override
@@ -211,6 +208,28 @@ final class ProgramProcess {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * The program's arguments exactly as given. commons-exec's own arguments are trimmed and re-quoted, which
+   * would lose leading and trailing whitespace; its launcher runs whatever {@link #toStrings()} returns.
+   */
+  private static final class ExactCommandLine extends CommandLine {
+    private final String[] command;
+
+    ExactCommandLine(Program program) {
+      super(program.executable().toString());
+      command = new String[program.arguments().size() + 1];
+      command[0] = program.executable().toString();
+      for (int i = 0; i < program.arguments().size(); i++) {
+        command[i + 1] = program.arguments().get(i);
+      }
+    }
+
+    @Override
+    public String[] toStrings() {
+      return command.clone();
     }
   }
 

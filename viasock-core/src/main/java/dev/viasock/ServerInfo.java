@@ -1,6 +1,5 @@
 package dev.viasock;
 
-import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.base.Splitter;
@@ -70,15 +69,15 @@ final class ServerInfo {
     return process.pid() + "@" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
   }
 
-  static Optional<Properties> read(Path info) {
+  private static Optional<Properties> read(ServerFiles files) {
     Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(info)) {
+    try (Reader in = Files.newBufferedReader(files.info())) {
       properties.load(in);
       return Optional.of(properties);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
-      LOG.log(WARNING, "could not read " + info + ": " + e);
+      ServerLog.append(files.log(), "WARNING", "could not read " + files.info() + ": " + e);
       return Optional.empty();
     }
   }
@@ -88,7 +87,7 @@ final class ServerInfo {
    * under the spawn lock, by the call that found the dead server's socket.
    */
   static void reapOrphans(ServerFiles files) {
-    Optional<Properties> info = read(files.info());
+    Optional<Properties> info = read(files);
     if (info.isEmpty()) {
       return;
     }
@@ -100,17 +99,17 @@ final class ServerInfo {
         ProcessHandle.of(pid)
             .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == start)
             .ifPresent(orphan -> {
-              LOG.log(INFO, "stopping program pid " + pid + " left by a server that died");
+              ServerLog.append(files.log(), "INFO", "stopped program pid " + pid + ", left by a server that died");
               orphan.destroyForcibly();
             });
       } catch (RuntimeException e) {
-        LOG.log(WARNING, "unreadable program entry '" + program + "' in " + files.info());
+        ServerLog.append(files.log(), "WARNING", "unreadable program entry '" + program + "' in " + files.info());
       }
     }
     try {
       Files.deleteIfExists(files.info());
     } catch (IOException e) {
-      LOG.log(WARNING, "could not remove " + files.info() + ": " + e);
+      ServerLog.append(files.log(), "WARNING", "could not remove " + files.info() + ": " + e);
     }
   }
 

@@ -66,6 +66,20 @@ final class ServerLog {
     }
   }
 
+  /**
+   * Appends one line to {@code file} in the log's format, from a process that does not log there itself:
+   * a client that cleans up after a server that died writes it into that server's log, not to its caller.
+   */
+  static void append(Path file, String level, String message) {
+    String line = TIME.format(Instant.now()) + ' ' + level + ' ' + message + '\n';
+    try {
+      createPrivate(file);
+      Files.writeString(file, line, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      // The log is for people; a call does not fail over it.
+    }
+  }
+
   /** The last {@code count} lines of {@code file}, or none when it cannot be read. */
   static List<String> tail(Path file, int count) {
     List<String> lines = new ArrayList<>();

@@ -144,15 +144,7 @@ public final class Serverizer {
       throw new ViasockException(
           Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + listening, e);
     }
-    Thread stopper = new Thread(() -> {
-      server.stop("signal", true);
-      try {
-        server.awaitStopped(Duration.ofSeconds(15));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "viasock-signal-stop");
-    Runtime.getRuntime().addShutdownHook(stopper);
+    SignalStop.install(server);
     server.awaitStopped(Duration.ofDays(36500));
   }
 

@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,8 +80,6 @@ class OddInputIT {
   }
 
   @Test
-  @Disabled("BUG: leading and trailing whitespace of every argument is lost on the way to the program"
-      + " (commons-exec's CommandLine.Argument trims each argument, and ProgramProcess passes them through it)")
   void argumentsWithLeadingOrTrailingWhitespaceReachTheProgramIntact() throws Exception {
     // The program writes its arguments to a file: as a prelude, lost lines would leave the call waiting.
     String program = viasock.script("argsfile.sh",
@@ -99,8 +96,6 @@ class OddInputIT {
   }
 
   @Test
-  @Disabled("BUG: with no UTF-8 locale in the environment (LANG/LC_ALL unset, as under cron, systemd or a bare"
-      + " container), the client JVM decodes its arguments as ASCII and the program gets '?' for every non-ASCII byte")
   void nonAsciiArgumentsReachTheProgramIntactWithoutAUtf8Locale() throws Exception {
     viasock.env("LANG", "").env("LC_ALL", "").env("LC_CTYPE", "");
     assertArgumentsArriveIntact(List.of("Grüße ✓", "naïve"));

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,8 +93,6 @@ class ServerSignalIT {
   }
 
   @Test
-  @Disabled("BUG: the call that reaps a killed server's programs writes a java.util.logging record"
-      + " (\"INFO: stopping program pid N left by a server that died\") to the caller's stderr, not to the log")
   void theCallThatReapsAKilledServersProgramWritesNothingOnStderr() throws Exception {
     String stubborn = viasock.script("stubborn.py", STUBBORN);
     viasock.run("a\n", "run", stubborn).assertSucceeded();
@@ -140,8 +137,6 @@ class ServerSignalIT {
   }
 
   @Test
-  @Disabled("BUG: a server stopped by SIGTERM logs nothing about it: java.util.logging's own shutdown hook resets"
-      + " the log handler, so 'stopping: signal', the workers' ends and 'stopped' never reach the log")
   void aServerStoppedBySigtermSaysSoInItsLog() throws Exception {
     String slow = viasock.script("slow.py", ClientFaultIT.SLOW);
     viasock.run("w\n", "run", slow).assertSucceeded();
@@ -151,14 +146,10 @@ class ServerSignalIT {
     Probes.awaitGone(server, Duration.ofSeconds(15), "the server");
 
     Path log = Probes.onlyFile(viasock.stateDir(), ".log").orElseThrow();
-    assertThat(java.nio.file.Files.readString(log)).contains("stopping: signal").contains("stopped");
+    assertThat(java.nio.file.Files.readString(log)).contains("stopping: SIGTERM").contains("stopped");
   }
 
   @Test
-  @Disabled("BUG (intermittent, about 1 call in 10): a call cut by a SIGTERM'd server may lose the server's END frame"
-      + " ('the server was stopped (signal) during this call') and report 'the server stopped before it finished"
-      + " this call' instead: the shutdown hook returns as soon as the program's exit future completes, and the JVM"
-      + " exits while the exit handler is still sending END")
   void aCallCutBySigtermAlwaysGetsTheServersReason() throws Exception {
     String slow = viasock.script("slow.py", ClientFaultIT.SLOW);
     for (int trial = 1; trial <= 8; trial++) {
@@ -172,7 +163,7 @@ class ServerSignalIT {
       Probes.awaitGone(server, Duration.ofSeconds(15), "the server");
 
       assertThat(result.stderr()).as("trial %d", trial)
-          .startsWith("viasock: the server was stopped (signal) during this call");
+          .startsWith("viasock: the server was stopped (SIGTERM) during this call");
     }
   }
 
