@@ -32,7 +32,11 @@ public enum Failure {
     this.exitStatus = exitStatus;
   }
 
-  /** The exit status of the {@code viasock} command for this failure. */
+  /**
+   * The exit status of the {@code viasock} command for this failure.
+   *
+   * @return the exit status, between 1 and 141
+   */
   public int exitStatus() {
     return exitStatus;
   }

@@ -48,12 +48,27 @@ public final class InProcessServer implements AutoCloseable {
     pool.changed(worker);
   }
 
-  /** Like {@link Serverizer#run(InputStream, OutputStream)}, in this JVM. */
+  /**
+   * Like {@link Serverizer#run(InputStream, OutputStream)}, in this JVM.
+   *
+   * @param in the input records
+   * @param out where the prelude and the output records go
+   * @throws ViasockException when not every record could be answered
+   * @throws IllegalStateException when this server is closed
+   */
   public void run(InputStream in, OutputStream out) {
     run(in, out, null);
   }
 
-  /** Like {@link Serverizer#run(InputStream, OutputStream, OutputStream)}, in this JVM. */
+  /**
+   * Like {@link Serverizer#run(InputStream, OutputStream, OutputStream)}, in this JVM.
+   *
+   * @param in the input records
+   * @param out where the prelude and the output records go
+   * @param err where the program's stderr goes while it serves this call, when the serverizer forwards it
+   * @throws ViasockException when not every record could be answered
+   * @throws IllegalStateException when this server is closed
+   */
   public void run(InputStream in, OutputStream out, OutputStream err) {
     requireNonNull(in, "in");
     requireNonNull(out, "out");
@@ -77,7 +92,13 @@ public final class InProcessServer implements AutoCloseable {
     }
   }
 
-  /** Like {@link Serverizer#openSession()}, in this JVM. */
+  /**
+   * Like {@link Serverizer#openSession()}, in this JVM.
+   *
+   * @return a session holding one worker until it is closed
+   * @throws ViasockException when the program could not start
+   * @throws IllegalStateException when this server is closed
+   */
   public Session openSession() {
     Worker worker = lease();
     try {

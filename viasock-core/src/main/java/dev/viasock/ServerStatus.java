@@ -50,52 +50,92 @@ public final class ServerStatus {
     this.log = log;
   }
 
-  /** The server's key: the name of its files in the state directory. */
+  /**
+   * The server's key: the name of its files in the state directory.
+   *
+   * @return the key
+   */
   public String key() {
     return key;
   }
 
-  /** The server's process id. */
+  /**
+   * The server's process id.
+   *
+   * @return the pid
+   */
   public long pid() {
     return pid;
   }
 
-  /** The program and its arguments, as given. */
+  /**
+   * The program and its arguments, as given.
+   *
+   * @return the command, its words separated by spaces
+   */
   public String command() {
     return command;
   }
 
-  /** The working directory the program runs in. */
+  /**
+   * The working directory the program runs in.
+   *
+   * @return the absolute working directory
+   */
   public Path directory() {
     return directory;
   }
 
-  /** The most program processes it runs at once. */
+  /**
+   * The most program processes it runs at once.
+   *
+   * @return the pool size
+   */
   public int workers() {
     return workers;
   }
 
-  /** How many of its program processes serve a call right now. */
+  /**
+   * How many of its program processes serve a call right now.
+   *
+   * @return the number of busy workers
+   */
   public int busyWorkers() {
     return busyWorkers;
   }
 
-  /** When it started. */
+  /**
+   * When it started.
+   *
+   * @return the start time
+   */
   public Instant started() {
     return started;
   }
 
-  /** How long it has been without a call (zero while it serves one). */
+  /**
+   * How long it has been without a call (zero while it serves one).
+   *
+   * @return the idle time
+   */
   public Duration idle() {
     return idle;
   }
 
-  /** How many output records its programs have written in answer to input records. */
+  /**
+   * How many output records its programs have written in answer to input records.
+   *
+   * @return the number of records served
+   */
   public long recordsServed() {
     return recordsServed;
   }
 
-  /** Its log file, or null when it logs to its stderr. */
+  /**
+   * Its log file, or null when it logs to its stderr.
+   *
+   * @return the log file, or null
+   */
   public Path log() {
     return log;
   }

@@ -57,12 +57,23 @@ public final class Serverizer {
     this.environment = builder.environment;
   }
 
-  /** Starts building a serverizer for {@code program} (resolved through PATH unless it has a slash). */
+  /**
+   * Starts building a serverizer for {@code program} (resolved through PATH unless it has a slash).
+   *
+   * @param program the program: a name looked up in PATH, or a path (relative to the working directory)
+   * @param arguments its arguments
+   * @return a builder with the default options
+   */
   public static Builder builder(String program, String... arguments) {
     return new Builder(program, List.of(arguments));
   }
 
-  /** Starts building a serverizer for a command: the program, then its arguments. */
+  /**
+   * Starts building a serverizer for a command: the program, then its arguments.
+   *
+   * @param command the program, then its arguments; not empty
+   * @return a builder with the default options
+   */
   public static Builder builder(List<String> command) {
     checkArgument(!command.isEmpty(), "the command is empty: it needs at least the program");
     return new Builder(command.get(0), command.subList(1, command.size()));
@@ -73,6 +84,8 @@ public final class Serverizer {
    * record, after the prelude. Returns when every record has been answered. The program's stderr goes to the
    * server's log.
    *
+   * @param in the input records
+   * @param out where the prelude and the output records go
    * @throws ViasockException when not every record could be answered; {@link ViasockException#failure()}
    *     says why, and the message names the server's log
    */
@@ -84,6 +97,11 @@ public final class Serverizer {
    * Like {@link #run(InputStream, OutputStream)}, and when the serverizer was built with
    * {@link Builder#forwardStderr(boolean)}, the program's stderr, while it serves this call, goes to
    * {@code err}.
+   *
+   * @param in the input records
+   * @param out where the prelude and the output records go
+   * @param err where the program's stderr goes while it serves this call, when forwarded; may be null
+   * @throws ViasockException when not every record could be answered
    */
   public void run(InputStream in, OutputStream out, OutputStream err) {
     requireNonNull(in, "in");
@@ -102,6 +120,7 @@ public final class Serverizer {
    * Opens a session: one connection, holding one worker, on which records are sent one at a time. Close it
    * to let others have the worker.
    *
+   * @return the session, holding its worker until it is closed
    * @throws ViasockException when the server could not be reached or the program could not start
    */
   public Session openSession() {
@@ -120,7 +139,9 @@ public final class Serverizer {
    * its key no longer holds, or the JVM is asked to stop. Logs to the log file, or to stderr when none was
    * set. This is what {@code viasock server} does; clients reach it with {@link #connect}.
    *
+   * @param socket the path of the socket to listen on
    * @throws IOException when the socket cannot be bound (another server listens on it)
+   * @throws InterruptedException when the calling thread is interrupted while it serves
    */
   public void serve(Path socket) throws IOException, InterruptedException {
     Path listening = socket.toAbsolutePath();
@@ -165,6 +186,9 @@ public final class Serverizer {
    * Streams {@code in} through the server listening on {@code socket} (started with {@link #serve}) to
    * {@code out}. This is what {@code viasock client} does.
    *
+   * @param socket the socket the server listens on
+   * @param in the input records
+   * @param out where the prelude and the output records go
    * @throws ViasockException when not every record could be answered
    */
   public static void connect(Path socket, InputStream in, OutputStream out) {
@@ -188,12 +212,18 @@ public final class Serverizer {
   /**
    * Starts the program in this JVM instead of in a background server: for harnesses and tools whose JVM
    * lives long anyway. Close the returned server to stop the program.
+   *
+   * @return the in-process server, its program already starting
    */
   public InProcessServer startInProcess() {
     return new InProcessServer(spec, forwardStderr);
   }
 
-  /** The status of the server that a call made now would use, when one runs. */
+  /**
+   * The status of the server that a call made now would use, when one runs.
+   *
+   * @return its status, or empty when no server answers
+   */
   public Optional<ServerStatus> status() {
     return ServerControl.status(files().socket());
   }
@@ -208,17 +238,29 @@ public final class Serverizer {
     return ServerControl.stop(files().socket());
   }
 
-  /** The key of the server that a call made now would use. */
+  /**
+   * The key of the server that a call made now would use.
+   *
+   * @return the key: 20 base-32 characters, the name of the server's files in the state directory
+   */
   public String key() {
     return ServerKey.derive(spec, environment);
   }
 
-  /** The log file of the server that a call made now would use. */
+  /**
+   * The log file of the server that a call made now would use.
+   *
+   * @return the log file (which exists once such a server has started)
+   */
   public Path logFile() {
     return files().log();
   }
 
-  /** The program as resolved: an absolute path. */
+  /**
+   * The program as resolved: an absolute path.
+   *
+   * @return the program's absolute path
+   */
   public Path executable() {
     return spec.program().executable();
   }
@@ -269,35 +311,60 @@ public final class Serverizer {
       this.arguments = ImmutableList.copyOf(arguments);
     }
 
-    /** A regex; an input line (without its newline) in which it is found ends a record. Default: every line. */
+    /**
+     * A regex; an input line (without its newline) in which it is found ends a record. Default: every line.
+     *
+     * @param pattern a {@link java.util.regex.Pattern} regex; {@code ""} makes every line a record
+     * @return this builder
+     */
     public Builder inputTerminator(String pattern) {
       Terminator.of(requireNonNull(pattern, "pattern"));
       this.inputTerminator = pattern;
       return this;
     }
 
-    /** A regex; an output line (without its newline) in which it is found ends a record. Default: every line. */
+    /**
+     * A regex; an output line (without its newline) in which it is found ends a record. Default: every line.
+     *
+     * @param pattern a {@link java.util.regex.Pattern} regex; {@code "^$"}: records end with an empty line
+     * @return this builder
+     */
     public Builder outputTerminator(String pattern) {
       Terminator.of(requireNonNull(pattern, "pattern"));
       this.outputTerminator = pattern;
       return this;
     }
 
-    /** The program writes this many output records at start, before reading input; each caller gets them. */
+    /**
+     * The program writes this many output records at start, before reading input; each caller gets them.
+     *
+     * @param records the number of prelude records, at least 0 (the default)
+     * @return this builder
+     */
     public Builder outputPrelude(int records) {
       checkArgument(records >= 0, "output prelude must be at least 0 records, not %s", records);
       this.preludeRecords = records;
       return this;
     }
 
-    /** The prelude counted in lines rather than records, for a banner that does not end like a record. */
+    /**
+     * The prelude counted in lines rather than records, for a banner that does not end like a record.
+     *
+     * @param lines the number of prelude lines, at least 0 (the default)
+     * @return this builder
+     */
     public Builder preludeLines(int lines) {
       checkArgument(lines >= 0, "prelude lines must be at least 0, not %s", lines);
       this.preludeLines = lines;
       return this;
     }
 
-    /** The most the program may take to answer one record; past it the program is stopped. Default: none. */
+    /**
+     * The most the program may take to answer one record; past it the program is stopped. Default: none.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public Builder processTimeout(Duration timeout) {
       checkArgument(
           !requireNonNull(timeout, "timeout").isNegative() && !timeout.isZero(),
@@ -307,7 +374,12 @@ public final class Serverizer {
       return this;
     }
 
-    /** How long the server waits without a call before it stops. Default: 15 seconds. */
+    /**
+     * How long the server waits without a call before it stops. Default: 15 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public Builder serverTimeout(Duration timeout) {
       checkArgument(
           !requireNonNull(timeout, "timeout").isNegative() && !timeout.isZero(),
@@ -317,38 +389,68 @@ public final class Serverizer {
       return this;
     }
 
-    /** How many program processes may serve calls at once. Default: 1. */
+    /**
+     * How many program processes may serve calls at once. Default: 1.
+     *
+     * @param count between 1 and 64
+     * @return this builder
+     */
     public Builder workers(int count) {
       checkArgument(count >= 1 && count <= 64, "workers must be between 1 and 64, not %s", count);
       this.workers = count;
       return this;
     }
 
-    /** The directory the program runs in, and against which relative file arguments are resolved. */
+    /**
+     * The directory the program runs in, and against which relative file arguments are resolved.
+     *
+     * @param directory the working directory; default: this JVM's
+     * @return this builder
+     */
     public Builder workingDirectory(Path directory) {
       this.workingDirectory = requireNonNull(directory, "directory").toAbsolutePath().normalize();
       return this;
     }
 
-    /** Where sockets, locks, logs live. Default: {@code $VIASOCK_DIR}, {@code $XDG_RUNTIME_DIR/viasock}, ... */
+    /**
+     * Where sockets, locks, logs live. Default: {@code $VIASOCK_DIR}, {@code $XDG_RUNTIME_DIR/viasock}, ...
+     *
+     * @param directory the state directory; created (mode 0700) when missing, refused when not private
+     * @return this builder
+     */
     public Builder stateDirectory(Path directory) {
       this.stateDirectory = requireNonNull(directory, "directory").toAbsolutePath().normalize();
       return this;
     }
 
-    /** The server's log file. Default: {@code <key>.log} in the state directory. */
+    /**
+     * The server's log file. Default: {@code <key>.log} in the state directory.
+     *
+     * @param file the log file
+     * @return this builder
+     */
     public Builder logFile(Path file) {
       this.logFile = requireNonNull(file, "file").toAbsolutePath().normalize();
       return this;
     }
 
-    /** Whether the program's stderr goes to the caller it serves at the moment instead of to the log. */
+    /**
+     * Whether the program's stderr goes to the caller it serves at the moment instead of to the log.
+     *
+     * @param forward true to forward it; default false
+     * @return this builder
+     */
     public Builder forwardStderr(boolean forward) {
       this.forwardStderr = forward;
       return this;
     }
 
-    /** Makes this environment variable's value part of the key (the program sees the caller's environment). */
+    /**
+     * Makes this environment variable's value part of the key (the program sees the caller's environment).
+     *
+     * @param name a variable name ({@code [A-Za-z_][A-Za-z0-9_]*})
+     * @return this builder
+     */
     public Builder passEnvironment(String name) {
       checkArgument(
           requireNonNull(name, "name").matches("[A-Za-z_][A-Za-z0-9_]*"),
@@ -358,7 +460,12 @@ public final class Serverizer {
       return this;
     }
 
-    /** A file or directory whose change (anywhere under it) gives a new server. */
+    /**
+     * A file or directory whose change (anywhere under it) gives a new server.
+     *
+     * @param path the file or directory, relative to the working directory or absolute
+     * @return this builder
+     */
     public Builder watch(Path path) {
       watchPaths.add(requireNonNull(path, "path"));
       return this;
@@ -373,6 +480,7 @@ public final class Serverizer {
     /**
      * Resolves the program and builds the serverizer.
      *
+     * @return the serverizer
      * @throws ViasockException {@link Failure#NOT_FOUND} or {@link Failure#NOT_EXECUTABLE}
      * @throws IllegalArgumentException when the options contradict each other
      */

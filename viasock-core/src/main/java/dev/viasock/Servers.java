@@ -22,22 +22,39 @@ public final class Servers {
     this.directory = directory;
   }
 
-  /** The servers of the state directory this user's calls use ({@code $VIASOCK_DIR} and so on). */
+  /**
+   * The servers of the state directory this user's calls use ({@code $VIASOCK_DIR} and so on).
+   *
+   * @return the servers of that directory
+   */
   public static Servers ofCurrentUser() {
     return new Servers(StateDirectory.locate(System::getenv));
   }
 
-  /** The servers in {@code stateDirectory}. */
+  /**
+   * The servers in {@code stateDirectory}.
+   *
+   * @param stateDirectory a state directory, as given to {@link Serverizer.Builder#stateDirectory}
+   * @return the servers of that directory
+   */
   public static Servers in(Path stateDirectory) {
     return new Servers(requireNonNull(stateDirectory, "stateDirectory").toAbsolutePath().normalize());
   }
 
-  /** The state directory. */
+  /**
+   * The state directory.
+   *
+   * @return the absolute path of the state directory
+   */
   public Path directory() {
     return directory;
   }
 
-  /** The servers that answer, oldest first. */
+  /**
+   * The servers that answer, oldest first.
+   *
+   * @return their statuses; empty when none runs or the directory does not exist
+   */
   public ImmutableList<ServerStatus> list() {
     ImmutableList.Builder<ServerStatus> servers = ImmutableList.builder();
     for (String key : keys()) {
@@ -59,7 +76,12 @@ public final class Servers {
     return stopped.build();
   }
 
-  /** Stops the server with this key, if one answers. */
+  /**
+   * Stops the server with this key, if one answers.
+   *
+   * @param key a server's key, as in {@link ServerStatus#key()}
+   * @return the stopped server's last status, or empty when none answered
+   */
   public Optional<ServerStatus> stop(String key) {
     return ServerControl.stop(directory.resolve(key + ".sock"));
   }

@@ -27,7 +27,11 @@ public final class Session implements AutoCloseable {
     this.prelude = prelude;
   }
 
-  /** The program's prelude, the same for every session; empty when it has none. */
+  /**
+   * The program's prelude, the same for every session; empty when it has none.
+   *
+   * @return a copy of the prelude's bytes
+   */
   public byte[] prelude() {
     return prelude.clone();
   }
@@ -36,6 +40,7 @@ public final class Session implements AutoCloseable {
    * Sends one input record and returns its output record.
    *
    * @param record exactly one whole input record, ending with its newline
+   * @return the program's output record for it, with its newline
    * @throws IllegalArgumentException when {@code record} is not exactly one whole input record
    * @throws IllegalStateException when the session is closed
    * @throws ViasockException when the program failed to answer; the session is then broken

@@ -1,0 +1,42 @@
+package dev.viasock.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.viasock.Serverizer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Serverizer#stop()} returns the stopped server's status whenever a server was running. */
+class StopAnswerTest {
+  private static final int ROUNDS = 40;
+
+  @TempDir Path stateDirectory;
+  Serverizer cat;
+
+  @AfterEach
+  void nothingLeft() throws Exception {
+    if (cat != null) {
+      cat.stop();
+    }
+    NothingLeftRunning.check(stateDirectory);
+  }
+
+  @Test
+  @Disabled("BUG: now and then stop() returns empty (and 'viasock stop' says 'no server runs for ...') for a"
+      + " server it did stop: the connection thread answers STOP only after awaitStopped, but Daemon.main"
+      + " returns from the same awaitStopped and, every other thread being a daemon thread, the JVM may exit"
+      + " before the END frame is written (seen about 1 stop in 12)")
+  void everyStopOfARunningServerReturnsItsStatus() {
+    cat = Serverizer.builder("cat").stateDirectory(stateDirectory).build();
+    for (int round = 0; round < ROUNDS; round++) {
+      cat.run(new ByteArrayInputStream(new byte[] {'a', '\n'}), new ByteArrayOutputStream());
+      assertThat(cat.status()).as("round %d: running", round).isPresent();
+      assertThat(cat.stop()).as("round %d: stop() answered", round).isPresent();
+    }
+  }
+}
