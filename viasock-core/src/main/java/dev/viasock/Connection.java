@@ -55,13 +55,7 @@ final class Connection implements Runnable {
         writer.sendEnd(0, server.status().encode());
         return;
       case Frame.STOP:
-        ServerStatus last = server.status();
-        server.stop("asked to stop", true);
-        // The answer waits for the end, so that a stopped server is really gone when 'viasock stop' returns.
-        server.awaitStopped(Server.STOP_BOUND);
-        writer.sendEnd(0, last.encode());
-        // Left open: the asker reads to EOF, which comes when this process has exited and its files closed.
-        Thread.sleep(Server.STOP_BOUND.toMillis());
+        answerStop(writer);
         return;
       default:
         LOG.log(WARNING, "a client connected without a greeting; dropped it");
@@ -83,6 +77,23 @@ final class Connection implements Runnable {
     } finally {
       idle.closed();
     }
+  }
+
+  /**
+   * Stops the server, then answers: so that a stopped server is really gone when 'viasock stop' returns,
+   * the connection is left open until this process exits, which the asker sees as the end of the stream.
+   */
+  private void answerStop(FrameWriter writer) throws IOException, InterruptedException {
+    ServerStatus last = server.status();
+    server.stopAnswerPending();
+    try {
+      server.stop("asked to stop", true);
+      server.awaitStopped(Server.STOP_BOUND);
+      writer.sendEnd(0, last.encode());
+    } finally {
+      server.stopAnswered();
+    }
+    Thread.sleep(Server.STOP_BOUND.toMillis());
   }
 
   private void serveCall(FrameReader reader, FrameWriter writer, boolean forwardStderr)

@@ -6,7 +6,6 @@ import static java.lang.System.Logger.Level.WARNING;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,7 +73,7 @@ final class Daemon {
     launcher.println("READY");
     launcher.close();
     System.setOut(System.err);
-    server.awaitStopped(Duration.ofDays(36500));
+    server.awaitEnd();
   }
 
 }

@@ -54,6 +54,9 @@ final class Server {
   private final Runnable onWorkersChanged;
   private final IdleTimer idle;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** STOP requests whose answer is still being written: the process must not exit under them. */
+  private final java.util.concurrent.atomic.AtomicInteger stopAnswersPending =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(Threads.named("server-timer"));
   /** Idle connection threads end after a few seconds, so that a quiet server's threads are few. */
@@ -339,5 +342,25 @@ final class Server {
   /** Waits until the server has stopped, at most {@code bound}; returns whether it has. */
   boolean awaitStopped(Duration bound) throws InterruptedException {
     return stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits until the server has stopped and every STOP request has been answered, so that the process may
+   * exit: what its main thread waits for.
+   */
+  void awaitEnd() throws InterruptedException {
+    stopped.await();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (stopAnswersPending.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  void stopAnswerPending() {
+    stopAnswersPending.incrementAndGet();
+  }
+
+  void stopAnswered() {
+    stopAnswersPending.decrementAndGet();
   }
 }

@@ -166,7 +166,7 @@ public final class Serverizer {
           Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + listening, e);
     }
     SignalStop.install(server);
-    server.awaitStopped(Duration.ofDays(36500));
+    server.awaitEnd();
   }
 
   /** Refuses a socket a live server listens on, and removes one that a dead server left. */
@@ -225,7 +225,8 @@ public final class Serverizer {
    * @return its status, or empty when no server answers
    */
   public Optional<ServerStatus> status() {
-    return ServerControl.status(files().socket());
+    ServerFiles files = existingFiles();
+    return files == null ? Optional.empty() : ServerControl.status(files.socket());
   }
 
   /**
@@ -235,7 +236,8 @@ public final class Serverizer {
    * @return the stopped server's last status, or empty when none was running
    */
   public Optional<ServerStatus> stop() {
-    return ServerControl.stop(files().socket());
+    ServerFiles files = existingFiles();
+    return files == null ? Optional.empty() : ServerControl.stop(files.socket());
   }
 
   /**
@@ -253,7 +255,8 @@ public final class Serverizer {
    * @return the log file (which exists once such a server has started)
    */
   public Path logFile() {
-    return files().log();
+    ServerFiles files = existingFiles();
+    return files != null ? files.log() : ServerFiles.of(stateDirectory(), key(), logFile).log();
   }
 
   /**
@@ -265,10 +268,23 @@ public final class Serverizer {
     return spec.program().executable();
   }
 
+  /** The server's files in the state directory, which is created (private) if it does not exist. */
   private ServerFiles files() {
-    Path directory = StateDirectory.ensurePrivate(
-        stateDirectory != null ? stateDirectory : StateDirectory.locate(environment));
+    Path directory = StateDirectory.ensurePrivate(stateDirectory());
     return ServerFiles.of(directory, ServerKey.derive(spec, environment), logFile);
+  }
+
+  /** The server's files if the state directory exists (and is private); null when it does not exist. */
+  private ServerFiles existingFiles() {
+    Path directory = stateDirectory();
+    if (!java.nio.file.Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    return ServerFiles.of(StateDirectory.ensurePrivate(directory), ServerKey.derive(spec, environment), logFile);
+  }
+
+  private Path stateDirectory() {
+    return stateDirectory != null ? stateDirectory : StateDirectory.locate(environment);
   }
 
   private SocketChannel connect(ServerFiles files) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -29,6 +31,9 @@ final class Worker {
   private static final int BUFFER = 1 << 16;
   /** A program that ends closes its pipes a moment before it can be reaped; this tells the two apart. */
   private static final Duration OUTPUT_CLOSED_GRACE = Duration.ofSeconds(1);
+  /** The most a call's end waits for the program's stderr to be forwarded, when it is forwarded. */
+  private static final Duration STDERR_CATCH_UP = Duration.ofMillis(50);
+  private static final Duration STDERR_QUIET = Duration.ofMillis(5);
 
   /** Where a conversation's output goes. */
   interface Sink {
@@ -56,6 +61,14 @@ final class Worker {
   private final Ticker ticker;
   private final RecordWatchdog watchdog;
   private final StderrCollector stderr;
+  /** Bytes the stderr reader has taken from the pipe, and those it has finished handling (logged, forwarded). */
+  private final AtomicLong stderrTaken = new AtomicLong();
+  private final AtomicLong stderrHandled = new AtomicLong();
+  /**
+   * Where the program's stderr is forwarded: the attached conversation, while it asked for it, until its END
+   * has been sent (which may be a moment after its last answer: see awaitStderrForwarded).
+   */
+  private volatile Sink stderrSink;
   private final Object lock = new Object();
 
   // Guarded by lock.
@@ -212,6 +225,7 @@ final class Worker {
       sink = newSink;
       sinkFinished = false;
       forwardStderr = forwardingStderr;
+      stderrSink = forwardingStderr ? newSink : null;
       inputEnded = false;
     }
   }
@@ -276,6 +290,7 @@ final class Worker {
    */
   void detach() {
     boolean available = false;
+    stderrSink = null;
     synchronized (lock) {
       sink = null;
       sinkFinished = true;
@@ -333,7 +348,7 @@ final class Worker {
       }
       if (killReason == null) {
         killFailure = Failure.SERVER_UNAVAILABLE;
-        killReason = "the server stopped while the program was serving";
+        killReason = "the server stopped";
       }
     }
     List<ProcessHandle> children = target.children();
@@ -501,13 +516,48 @@ final class Worker {
         kill(Failure.PROGRAM_FAILED, "protocol violation: more output records than input records");
       };
     }
+    boolean catchUpStderr = forwardStderr;
     if (inputScanner.inRecord()) {
       String message =
           "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
               + "); the records before it were answered, and it was not sent to the program";
-      return () -> target.finish(Failure.UNTERMINATED_INPUT, message);
+      return () -> {
+        awaitStderrForwarded(catchUpStderr);
+        stderrSink = null;
+        target.finish(Failure.UNTERMINATED_INPUT, message);
+      };
     }
-    return () -> target.finish(null, "");
+    return () -> {
+      awaitStderrForwarded(catchUpStderr);
+      stderrSink = null;
+      target.finish(null, "");
+    };
+  }
+
+  /**
+   * Lets the stderr the program wrote before its last answer reach the caller before the call ends. The
+   * stderr pipe cannot be asked how much it holds while its reader waits in it (the JDK's stream locks both),
+   * so this waits, briefly, until the reader has taken nothing new for a moment and has handled all it took.
+   */
+  private void awaitStderrForwarded(boolean forwarding) {
+    if (!forwarding) {
+      return;
+    }
+    long now = System.nanoTime();
+    long deadline = now + STDERR_CATCH_UP.toNanos();
+    long lastTaken = stderrTaken.get();
+    long quietSince = now;
+    while (now < deadline) {
+      long taken = stderrTaken.get();
+      if (taken != lastTaken) {
+        lastTaken = taken;
+        quietSince = now;
+      } else if (taken == stderrHandled.get() && now - quietSince >= STDERR_QUIET.toNanos()) {
+        return;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+      now = System.nanoTime();
+    }
   }
 
   private static String describeTerminator(Terminator terminator) {
@@ -553,14 +603,13 @@ final class Worker {
     try {
       int read;
       while ((read = source.stderr().read(buffer)) >= 0) {
+        stderrTaken.addAndGet(read);
         stderr.accept(buffer, 0, read);
-        Sink target;
-        synchronized (lock) {
-          target = forwardStderr && state == State.BUSY && !sinkFinished ? sink : null;
-        }
+        Sink target = stderrSink;
         if (target != null) {
           target.stderr(buffer, 0, read);
         }
+        stderrHandled.addAndGet(read);
       }
     } catch (IOException e) {
       // The stream was closed because the process ended.

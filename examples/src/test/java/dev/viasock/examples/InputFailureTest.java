@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,10 +62,6 @@ class InputFailureTest {
   }
 
   @Test
-  @Disabled("BUG: through a server an input failure is reported as SERVER_UNAVAILABLE (69, 'the server stopped"
-      + " before it finished this call', with the log's tail) instead of INPUT_FAILED (74): ClientCall.stream"
-      + " records the IOException in inputFailure but never reads it; 'viasock run cat < /some/directory'"
-      + " exits 69")
   void throughAServerAnInputFailureIsInputFailed() {
     assertThatThrownBy(() -> cat.run(failingAfterOneRecord(), new ByteArrayOutputStream()))
         .isInstanceOfSatisfying(ViasockException.class,

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,9 +44,6 @@ class StderrForwardingTest {
   }
 
   @Test
-  @Disabled("BUG: stderr written before a call's last answer is often not forwarded: the call ends (END) as soon"
-      + " as the last output record arrives, and the worker's stderr pump forwards only while the call is"
-      + " BUSY and not finished, so lines still in the stderr pipe are only logged (Worker.pumpStderr)")
   void throughAServerEveryStderrLineWrittenBeforeTheLastAnswerIsForwarded() {
     for (int call = 0; call < CALLS; call++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,8 +55,6 @@ class StderrForwardingTest {
   }
 
   @Test
-  @Disabled("BUG: the same in process: InProcessServer.run ends the call as soon as the last answer arrives;"
-      + " stderr lines still in the pipe are only logged (Worker.pumpStderr)")
   void inProcessEveryStderrLineWrittenBeforeTheLastAnswerIsForwarded() {
     try (InProcessServer server = program.startInProcess()) {
       for (int call = 0; call < CALLS; call++) {

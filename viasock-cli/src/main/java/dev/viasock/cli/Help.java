@@ -55,10 +55,11 @@ final class Help {
       """
       Exit status:
         0    every input record got its output record
-        1    the program crashed, exited, or wrote more records than it was given
+        1    the program crashed, exited, closed its output, stopped reading its input, or wrote
+             more records than it was given
         2    usage error (unknown option, bad pattern, non-numeric timeout)
         65   the input ends with an unterminated record (the records before it were served)
-        69   the server could not be started or reached
+        69   the server could not be started or reached, or stopped without answering
         74   reading the input failed
         77   the state directory is not private to you
         124  the program took longer than --process-timeout to answer a record

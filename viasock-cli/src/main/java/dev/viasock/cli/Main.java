@@ -104,6 +104,10 @@ public final class Main {
       System.out.print(Help.SERVER);
       return 0;
     }
+    if (!args.isEmpty() && args.get(0).equals("--version")) {
+      System.out.println(version());
+      return 0;
+    }
     if (args.isEmpty() || args.get(0).startsWith("-")) {
       throw new UsageException("server", "no SOCKET given");
     }

@@ -32,6 +32,9 @@ final class Manage {
         case "--help":
           out.print(Help.LIST);
           return 0;
+        case "--version":
+          out.println(Main.version());
+          return 0;
         default:
           throw line.unknown();
       }
@@ -47,8 +50,8 @@ final class Manage {
   static int stop(List<String> args, PrintStream out) throws UsageException {
     CommandLine line = new CommandLine("stop", args);
     ProgramOptions options = ProgramOptions.parse(line, "stop");
-    if (options.help) {
-      out.print(Help.STOP);
+    if (options.help || options.version) {
+      out.print(options.help ? Help.STOP : Main.version() + "\n");
       return 0;
     }
     List<String> command = line.operands();
@@ -74,8 +77,8 @@ final class Manage {
   static int log(List<String> args, PrintStream out) throws UsageException, IOException, InterruptedException {
     CommandLine line = new CommandLine("log", args);
     ProgramOptions options = ProgramOptions.parse(line, "log");
-    if (options.help) {
-      out.print(Help.LOG);
+    if (options.help || options.version) {
+      out.print(options.help ? Help.LOG : Main.version() + "\n");
       return 0;
     }
     List<String> command = line.operands();

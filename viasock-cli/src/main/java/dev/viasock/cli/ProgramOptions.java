@@ -77,6 +77,9 @@ final class ProgramOptions {
           options.add(line, subcommand, line.value(), (b, v) -> b.passEnvironment(v));
           break;
         case "--stderr":
+          if (subcommand.equals("server")) {
+            throw new UsageException("server", "--stderr is an option of 'run': each caller asks for it");
+          }
           line.noValue();
           options.settings.add(b -> b.forwardStderr(true));
           break;
