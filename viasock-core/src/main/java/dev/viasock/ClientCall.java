@@ -48,7 +48,13 @@ final class ClientCall {
         return Outcome.RETRY;
       }
       AtomicReference<IOException> inputFailure = new AtomicReference<>();
-      Threads.start("client-input", () -> pumpInput(in, inputFailure));
+      Threads.start("client-input", new Runnable() {
+        // An inner class, not a lambda: a call's JVM links no method handle on its way.
+        @Override
+        public void run() {
+          pumpInput(in, inputFailure);
+        }
+      });
       try {
         relayOutput(out, err);
       } catch (ViasockException e) {

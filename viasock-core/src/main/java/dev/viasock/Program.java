@@ -1,6 +1,5 @@
 package dev.viasock;
 
-import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ record Program(String name, Path executable, ImmutableList<String> arguments, Pa
 
   private static Path searchPath(String name, Path directory, String path) {
     boolean foundButNotExecutable = false;
-    for (String entry : Splitter.on(':').split(path == null ? "" : path)) {
+    for (String entry : (path == null ? "" : path).split(":", -1)) {
       Path candidate = directory.resolve(entry.isEmpty() ? "." : entry).resolve(name).normalize();
       if (isRunnable(candidate)) {
         return candidate;

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import com.google.common.io.BaseEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -21,7 +20,7 @@ import java.util.function.Function;
  * values of the passed environment variables and the watched files. Any change gives another key.
  */
 final class ServerKey {
-  /** 20 base-32 characters: 100 bits, short enough for any socket path, long enough never to collide. */
+  /** 20 hex digits: 80 bits, short enough for any socket path, long enough never to collide among one user's servers. */
   static final int LENGTH = 20;
 
   private ServerKey() {}
@@ -63,7 +62,7 @@ final class ServerKey {
       put(hasher, watched.toString());
       putTree(hasher, directory.resolve(watched));
     }
-    return BaseEncoding.base32().omitPadding().lowerCase().encode(hasher.hash().asBytes()).substring(0, LENGTH);
+    return hasher.hash().toString().substring(0, LENGTH);
   }
 
   private static void put(Hasher hasher, String text) {

@@ -33,6 +33,9 @@ final class ServerLauncher {
   private static final Duration LOCK_BOUND = READY_BOUND.plusSeconds(15);
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path HEAD = Path.of("/usr/bin/head");
+  /** Guava's failureaccess may be absent; the server does not need it. */
+  private static final String OPTIONAL_MARKER =
+      "com.google.common.util.concurrent.internal.InternalFutureFailureAccess";
   private static final List<String> CLASSPATH_MARKERS =
       List.of(
           "dev.viasock.Serverizer",
@@ -40,7 +43,7 @@ final class ServerLauncher {
           "org.newsclub.lib.junixsocket.common.NarMetadata",
           "org.apache.commons.exec.CommandLine",
           "com.google.common.collect.ImmutableList",
-          "com.google.common.util.concurrent.internal.InternalFutureFailureAccess");
+          ServerLauncher.OPTIONAL_MARKER);
 
   private ServerLauncher() {}
 
@@ -169,10 +172,15 @@ final class ServerLauncher {
     return options;
   }
 
-  /** The jars (or class directories) that hold the server's classes, wherever this library was loaded from. */
+  /**
+   * The jars (or class directories) that hold the server's classes, wherever this library was loaded from.
+   * A caller whose class path lacks some of them (the viasock command keeps its own short) has them beside
+   * viasock-core's jar, and then every jar there is taken.
+   */
   static List<Path> classPath() {
     Set<Path> entries = new LinkedHashSet<>();
     ClassLoader loader = ServerLauncher.class.getClassLoader();
+    boolean complete = true;
     for (String marker : CLASSPATH_MARKERS) {
       try {
         var source = Class.forName(marker, false, loader).getProtectionDomain().getCodeSource();
@@ -180,12 +188,23 @@ final class ServerLauncher {
           entries.add(Path.of(source.getLocation().toURI()));
         }
       } catch (ClassNotFoundException e) {
-        // Optional pieces (Guava's failureaccess) may be absent.
+        complete &= marker.equals(OPTIONAL_MARKER);
       } catch (URISyntaxException e) {
         throw new IllegalStateException("cannot locate the classes of " + marker, e);
       }
     }
+    if (!complete) {
+      entries.addAll(jarsBeside(entries.iterator().next()));
+    }
     return List.copyOf(entries);
+  }
+
+  private static List<Path> jarsBeside(Path coreJar) {
+    try (var siblings = Files.list(coreJar.getParent())) {
+      return siblings.filter(path -> path.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the jars beside " + coreJar, e);
+    }
   }
 
   /** A {@link Failure#SERVER_UNAVAILABLE} whose message names the log and quotes its last lines. */

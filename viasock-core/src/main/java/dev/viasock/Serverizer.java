@@ -243,7 +243,7 @@ public final class Serverizer {
   /**
    * The key of the server that a call made now would use.
    *
-   * @return the key: 20 base-32 characters, the name of the server's files in the state directory
+   * @return the key: 20 hex digits, the name of the server's files in the state directory
    */
   public String key() {
     return ServerKey.derive(spec, environment);
@@ -300,6 +300,14 @@ public final class Serverizer {
         files, "the server kept stopping as calls arrived (" + MAX_ATTEMPTS + " attempts)");
   }
 
+  /** This process's environment. A class, not {@code System::getenv}: a call's JVM links no method handle. */
+  private static final class ProcessEnvironment implements Function<String, String> {
+    @Override
+    public String apply(String name) {
+      return System.getenv(name);
+    }
+  }
+
   /**
    * Builds a {@link Serverizer}. Each setter checks its value at once and names it when it is wrong; the
    * program is resolved by {@link #build()}.
@@ -320,7 +328,7 @@ public final class Serverizer {
     private boolean forwardStderr;
     private final List<String> environmentNames = new ArrayList<>();
     private final List<Path> watchPaths = new ArrayList<>();
-    private Function<String, String> environment = System::getenv;
+    private Function<String, String> environment = new ProcessEnvironment();
 
     private Builder(String program, List<String> arguments) {
       this.program = requireNonNull(program, "program");

@@ -5,11 +5,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
-/** The options of {@code run} and {@code server}, parsed into the settings of a {@link Serverizer}. */
+/**
+ * The options of {@code run}, {@code server}, {@code stop} and {@code log}, parsed and checked, then applied to
+ * a {@link Serverizer.Builder}. Plain fields rather than a list of lambdas: a call's JVM should link as little
+ * as it can on its way.
+ */
 final class ProgramOptions {
-  private final List<UnaryOperator<Serverizer.Builder>> settings = new ArrayList<>();
+  private String inputTerminator;
+  private String outputTerminator;
+  private Integer preludeRecords;
+  private Integer preludeLines;
+  private Duration processTimeout;
+  private Duration serverTimeout;
+  private Path log;
+  private Integer workers;
+  private final List<Path> watched = new ArrayList<>();
+  private final List<String> passedEnvironment = new ArrayList<>();
+  private boolean forwardStderr;
   boolean help;
   boolean version;
   /** {@code log -f}: follow the log. */
@@ -17,97 +30,95 @@ final class ProgramOptions {
   /** {@code stop --all}: every server. */
   boolean all;
 
-  /**
-   * Parses the options before the program.
-   *
-   * @return the program and its arguments
-   */
+  /** Parses the options before the program; the operands that follow are left in {@code line}. */
   static ProgramOptions parse(CommandLine line, String subcommand) throws UsageException {
     ProgramOptions options = new ProgramOptions();
+    Serverizer.Builder check = Serverizer.builder("true");
     while (line.nextOption()) {
-      switch (line.option()) {
-        case "-t":
-        case "--input-terminator":
-          options.add(line, subcommand, line.value(), (b, v) -> b.inputTerminator(v));
-          break;
-        case "-T":
-        case "--output-terminator":
-          options.add(line, subcommand, line.value(), (b, v) -> b.outputTerminator(v));
-          break;
-        case "-P":
-        case "--output-prelude": {
-          int records = line.intValue(0);
-          options.settings.add(b -> b.outputPrelude(records));
-          break;
-        }
-        case "--prelude-lines": {
-          int lines = line.intValue(0);
-          options.settings.add(b -> b.preludeLines(lines));
-          break;
-        }
-        case "-w":
-        case "--process-timeout": {
-          Duration timeout = line.secondsValue();
-          options.settings.add(b -> b.processTimeout(timeout));
-          break;
-        }
-        case "-W":
-        case "--server-timeout": {
-          Duration timeout = line.secondsValue();
-          options.settings.add(b -> b.serverTimeout(timeout));
-          break;
-        }
-        case "-l":
-        case "--log": {
-          Path log = Path.of(line.value());
-          options.settings.add(b -> b.logFile(log));
-          break;
-        }
-        case "--workers": {
-          int workers = line.intValue(1);
-          options.add(line, subcommand, String.valueOf(workers), (b, v) -> b.workers(workers));
-          break;
-        }
-        case "--watch": {
-          Path watched = Path.of(line.value());
-          options.settings.add(b -> b.watch(watched));
-          break;
-        }
-        case "--env":
-          options.add(line, subcommand, line.value(), (b, v) -> b.passEnvironment(v));
-          break;
-        case "--stderr":
-          if (subcommand.equals("server")) {
-            throw new UsageException("server", "--stderr is an option of 'run': each caller asks for it");
-          }
-          line.noValue();
-          options.settings.add(b -> b.forwardStderr(true));
-          break;
-        case "-f":
-        case "--follow":
-          onlyFor(line, subcommand, "log");
-          line.noValue();
-          options.follow = true;
-          break;
-        case "--all":
-          onlyFor(line, subcommand, "stop");
-          line.noValue();
-          options.all = true;
-          break;
-        case "-h":
-        case "--help":
-          line.noValue();
-          options.help = true;
-          break;
-        case "--version":
-          line.noValue();
-          options.version = true;
-          break;
-        default:
-          throw line.unknown();
+      try {
+        options.take(line, subcommand, check);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(subcommand, "option " + line.option() + ": " + e.getMessage());
       }
     }
     return options;
+  }
+
+  /** Takes the current option; values are checked against {@code check} so that a bad one fails here. */
+  private void take(CommandLine line, String subcommand, Serverizer.Builder check) throws UsageException {
+    switch (line.option()) {
+      case "-t":
+      case "--input-terminator":
+        inputTerminator = line.value();
+        check.inputTerminator(inputTerminator);
+        break;
+      case "-T":
+      case "--output-terminator":
+        outputTerminator = line.value();
+        check.outputTerminator(outputTerminator);
+        break;
+      case "-P":
+      case "--output-prelude":
+        preludeRecords = line.intValue(0);
+        break;
+      case "--prelude-lines":
+        preludeLines = line.intValue(0);
+        break;
+      case "-w":
+      case "--process-timeout":
+        processTimeout = line.secondsValue();
+        break;
+      case "-W":
+      case "--server-timeout":
+        serverTimeout = line.secondsValue();
+        break;
+      case "-l":
+      case "--log":
+        log = Path.of(line.value());
+        break;
+      case "--workers":
+        workers = line.intValue(1);
+        check.workers(workers);
+        break;
+      case "--watch":
+        watched.add(Path.of(line.value()));
+        break;
+      case "--env": {
+        String name = line.value();
+        check.passEnvironment(name);
+        passedEnvironment.add(name);
+        break;
+      }
+      case "--stderr":
+        if (subcommand.equals("server")) {
+          throw new UsageException("server", "--stderr is an option of 'run': each caller asks for it");
+        }
+        line.noValue();
+        forwardStderr = true;
+        break;
+      case "-f":
+      case "--follow":
+        onlyFor(line, subcommand, "log");
+        line.noValue();
+        follow = true;
+        break;
+      case "--all":
+        onlyFor(line, subcommand, "stop");
+        line.noValue();
+        all = true;
+        break;
+      case "-h":
+      case "--help":
+        line.noValue();
+        help = true;
+        break;
+      case "--version":
+        line.noValue();
+        version = true;
+        break;
+      default:
+        throw line.unknown();
+    }
   }
 
   private static void onlyFor(CommandLine line, String subcommand, String owner) throws UsageException {
@@ -116,24 +127,37 @@ final class ProgramOptions {
     }
   }
 
-  private interface Setting {
-    Serverizer.Builder apply(Serverizer.Builder builder, String value);
-  }
-
-  /** Checks the value at once against a throwaway builder, so that a bad pattern is a usage error. */
-  private void add(CommandLine line, String subcommand, String value, Setting setting) throws UsageException {
-    try {
-      setting.apply(Serverizer.builder("true"), value);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(subcommand, "option " + line.option() + ": " + e.getMessage());
-    }
-    settings.add(builder -> setting.apply(builder, value));
-  }
-
   Serverizer.Builder applyTo(Serverizer.Builder builder) {
-    for (UnaryOperator<Serverizer.Builder> setting : settings) {
-      setting.apply(builder);
+    if (inputTerminator != null) {
+      builder.inputTerminator(inputTerminator);
     }
-    return builder;
+    if (outputTerminator != null) {
+      builder.outputTerminator(outputTerminator);
+    }
+    if (preludeRecords != null) {
+      builder.outputPrelude(preludeRecords);
+    }
+    if (preludeLines != null) {
+      builder.preludeLines(preludeLines);
+    }
+    if (processTimeout != null) {
+      builder.processTimeout(processTimeout);
+    }
+    if (serverTimeout != null) {
+      builder.serverTimeout(serverTimeout);
+    }
+    if (log != null) {
+      builder.logFile(log);
+    }
+    if (workers != null) {
+      builder.workers(workers);
+    }
+    for (Path path : watched) {
+      builder.watch(path);
+    }
+    for (String name : passedEnvironment) {
+      builder.passEnvironment(name);
+    }
+    return builder.forwardStderr(forwardStderr);
   }
 }
