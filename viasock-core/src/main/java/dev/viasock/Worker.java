@@ -574,9 +574,9 @@ final class Worker {
       sinkFinished = true;
     }
     String message =
-        "viasock: the program " + spec.program().name() + " wrote output that answers no input record"
-            + " (it wrote more output records than input records), so it was restarted; if it writes a"
-            + " banner at start, give it with -P or --prelude-lines";
+        "viasock: the program " + spec.program().name() + " wrote more output records than it was given input"
+            + " records (output that answers no input), so its output cannot be trusted; it was restarted;"
+            + " if it writes a banner at start, give it with -P or --prelude-lines";
     if (target != null) {
       target.finish(Failure.PROGRAM_FAILED, message);
     }
