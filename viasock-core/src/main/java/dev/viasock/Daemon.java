@@ -19,6 +19,15 @@ final class Daemon {
 
   private Daemon() {}
 
+  /**
+   * Loads now the classes that only a stop needs: a server outlives upgrades of the jar it was started
+   * from, and a class first loaded at the stop could then be missing.
+   */
+  private static void loadStopPath() {
+    Class<?>[] stopPath = {SpawnLock.class, Server.Step.class, ServerInfo.class, Failure.class};
+    LOG.log(System.Logger.Level.DEBUG, "loaded " + stopPath.length + " classes of the stop path");
+  }
+
   public static void main(String[] args) throws Exception {
     PrintStream launcher = System.out;
     DaemonArguments arguments;
@@ -68,12 +77,17 @@ final class Daemon {
       return;
     }
     running.set(server);
+    loadStopPath();
     info.update(server.programs());
     SignalStop.install(server);
     launcher.println("READY");
     launcher.close();
     System.setOut(System.err);
     server.awaitEnd();
+    server.killSurvivingPrograms();
+    // The exit is explicit: commons-exec waits for each program on a thread that is not a daemon thread,
+    // and a program that could not be stopped must not keep this process alive.
+    System.exit(0);
   }
 
 }

@@ -291,34 +291,61 @@ final class Server {
     Threads.start("shutdown", () -> shutdown(reason, cut));
   }
 
+  /**
+   * The stop itself. Each step runs even if one before it failed (a server whose jar was replaced by an
+   * upgrade may fail to load a class on its way out), so that the programs end and the files go.
+   */
   private void shutdown(String reason, boolean cut) {
-    try {
+    step("closing the socket", () -> {
       closeListener();
       pool.close();
-      long deadline = ticker.read() + CUT_BOUND.toNanos();
-      while (idle.active() > 0 && (!cut || ticker.read() < deadline)) {
-        Thread.sleep(20);
-      }
-      if (idle.active() > 0) {
-        for (Worker worker : pool.workers()) {
-          worker.kill(Failure.SERVER_UNAVAILABLE, "the server was stopped (" + reason + ") during this call");
-        }
-      }
-      for (Worker worker : pool.workers()) {
-        worker.stop(WORKER_STOP_GRACE);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
+    });
+    step("waiting for the current calls", () -> awaitCalls(reason, cut));
+    for (Worker worker : pool.workers()) {
+      step("stopping worker " + worker.number(), () -> worker.stop(WORKER_STOP_GRACE));
+    }
+    step("stopping the timers", () -> {
       scheduler.shutdownNow();
       // Not shutdownNow: the connection that asked for the stop is waiting to say it is done.
       connections.shutdown();
-      try {
-        onStopped.run();
-      } finally {
-        LOG.log(INFO, "stopped");
-        stopped.countDown();
+    });
+    step("removing the server's files", onStopped::run);
+    LOG.log(INFO, "stopped");
+    stopped.countDown();
+  }
+
+  private void awaitCalls(String reason, boolean cut) throws InterruptedException {
+    long deadline = ticker.read() + CUT_BOUND.toNanos();
+    while (idle.active() > 0 && (!cut || ticker.read() < deadline)) {
+      Thread.sleep(20);
+    }
+    if (idle.active() > 0) {
+      for (Worker worker : pool.workers()) {
+        worker.kill(Failure.SERVER_UNAVAILABLE, "the server was stopped (" + reason + ") during this call");
       }
+    }
+  }
+
+  /** One step of the stop. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  private static void step(String what, Step step) {
+    try {
+      step.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception | LinkageError e) {
+      LOG.log(WARNING, "stopping: " + what + " failed", e);
+    }
+  }
+
+  /** Last resort before the process exits: no program outlives its server. */
+  void killSurvivingPrograms() {
+    for (ProcessHandle program : programs()) {
+      program.descendants().forEach(ProcessHandle::destroyForcibly);
+      program.destroyForcibly();
     }
   }
 
