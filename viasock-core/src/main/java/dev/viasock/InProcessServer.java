@@ -133,13 +133,8 @@ public final class InProcessServer implements AutoCloseable {
   /** Stops the programs (EOF on stdin, then SIGTERM and SIGKILL within bounds) and waits for them. */
   @Override
   public void close() {
-    pool.close();
     try {
-      for (Worker worker : pool.workers()) {
-        worker.stop(STOP_GRACE);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      pool.closeAndStop(STOP_GRACE);
     } finally {
       scheduler.shutdownNow();
     }

@@ -163,13 +163,8 @@ final class Server {
   }
 
   private void stopWorkersAfterFailedStart() {
-    pool.close();
     try {
-      for (Worker worker : pool.workers()) {
-        worker.stop(WORKER_STOP_GRACE);
-      }
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
+      pool.closeAndStop(WORKER_STOP_GRACE);
     } finally {
       scheduler.shutdownNow();
     }

@@ -105,6 +105,18 @@ final class WorkerPool {
     return retired;
   }
 
+  /** Stops leasing, then stops every worker politely (see {@link Worker#stop}), one after the other. */
+  void closeAndStop(Duration grace) {
+    close();
+    try {
+      for (Worker worker : workers()) {
+        worker.stop(grace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops leasing; waiting callers get null. */
   synchronized void close() {
     closed = true;
