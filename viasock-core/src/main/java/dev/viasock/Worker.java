@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -31,9 +29,6 @@ final class Worker {
   private static final int BUFFER = 1 << 16;
   /** A program that ends closes its pipes a moment before it can be reaped; this tells the two apart. */
   private static final Duration OUTPUT_CLOSED_GRACE = Duration.ofSeconds(1);
-  /** The most a call's end waits for the program's stderr to be forwarded, when it is forwarded. */
-  private static final Duration STDERR_CATCH_UP = Duration.ofMillis(50);
-  private static final Duration STDERR_QUIET = Duration.ofMillis(5);
 
   /** Where a conversation's output goes. */
   interface Sink {
@@ -60,15 +55,7 @@ final class Worker {
   private final LongAdder recordsServed;
   private final Ticker ticker;
   private final RecordWatchdog watchdog;
-  private final StderrCollector stderr;
-  /** Bytes the stderr reader has taken from the pipe, and those it has finished handling (logged, forwarded). */
-  private final AtomicLong stderrTaken = new AtomicLong();
-  private final AtomicLong stderrHandled = new AtomicLong();
-  /**
-   * Where the program's stderr is forwarded: the attached conversation, while it asked for it, until its END
-   * has been sent (which may be a moment after its last answer: see awaitStderrForwarded).
-   */
-  private volatile Sink stderrSink;
+  private final StderrPump stderr;
   private final Object lock = new Object();
 
   // Guarded by lock.
@@ -105,7 +92,7 @@ final class Worker {
     this.recordsServed = context.recordsServed();
     this.ticker = context.ticker();
     this.watchdog = new RecordWatchdog(context.ticker(), spec.processTimeout());
-    this.stderr = new StderrCollector("worker " + number + " stderr: ");
+    this.stderr = new StderrPump("worker " + number + " stderr: ");
     this.outputScanner = new RecordScanner(spec.framing().output());
     this.preludeScanner = spec.framing().newPreludeScanner();
     this.inputScanner = new RecordScanner(spec.framing().input());
@@ -139,7 +126,7 @@ final class Worker {
     }
     LOG.log(INFO, "worker " + number + " started " + spec.program().commandText() + " as pid " + started.pid());
     Threads.start("worker-" + number + "-output", this::pumpOutput);
-    Threads.start("worker-" + number + "-stderr", this::pumpStderr);
+    Threads.start("worker-" + number + "-stderr", () -> stderr.run(started));
     started.exit().thenAccept(this::onExit);
     if (!spec.framing().hasPrelude()) {
       becomeReady();
@@ -225,7 +212,7 @@ final class Worker {
       sink = newSink;
       sinkFinished = false;
       forwardStderr = forwardingStderr;
-      stderrSink = forwardingStderr ? newSink : null;
+      stderr.forwardTo(forwardingStderr ? newSink : null);
       inputEnded = false;
     }
   }
@@ -290,7 +277,7 @@ final class Worker {
    */
   void detach() {
     boolean available = false;
-    stderrSink = null;
+    stderr.forwardTo(null);
     synchronized (lock) {
       sink = null;
       sinkFinished = true;
@@ -522,42 +509,22 @@ final class Worker {
           "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
               + "); the records before it were answered, and it was not sent to the program";
       return () -> {
-        awaitStderrForwarded(catchUpStderr);
-        stderrSink = null;
+        endStderrForwarding(catchUpStderr);
         target.finish(Failure.UNTERMINATED_INPUT, message);
       };
     }
     return () -> {
-      awaitStderrForwarded(catchUpStderr);
-      stderrSink = null;
+      endStderrForwarding(catchUpStderr);
       target.finish(null, "");
     };
   }
 
-  /**
-   * Lets the stderr the program wrote before its last answer reach the caller before the call ends. The
-   * stderr pipe cannot be asked how much it holds while its reader waits in it (the JDK's stream locks both),
-   * so this waits, briefly, until the reader has taken nothing new for a moment and has handled all it took.
-   */
-  private void awaitStderrForwarded(boolean forwarding) {
-    if (!forwarding) {
-      return;
+  /** Lets the stderr written before the last answer reach the caller (with --stderr), then stops forwarding. */
+  private void endStderrForwarding(boolean forwarding) {
+    if (forwarding) {
+      stderr.awaitForwarded();
     }
-    long now = System.nanoTime();
-    long deadline = now + STDERR_CATCH_UP.toNanos();
-    long lastTaken = stderrTaken.get();
-    long quietSince = now;
-    while (now < deadline) {
-      long taken = stderrTaken.get();
-      if (taken != lastTaken) {
-        lastTaken = taken;
-        quietSince = now;
-      } else if (taken == stderrHandled.get() && now - quietSince >= STDERR_QUIET.toNanos()) {
-        return;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-      now = System.nanoTime();
-    }
+    stderr.forwardTo(null);
   }
 
   private static String describeTerminator(Terminator terminator) {
@@ -591,31 +558,6 @@ final class Worker {
       return stdout.available() > 0;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private void pumpStderr() {
-    ProgramProcess source;
-    synchronized (lock) {
-      source = process;
-    }
-    byte[] buffer = new byte[8192];
-    try {
-      int read;
-      while ((read = source.stderr().read(buffer)) >= 0) {
-        stderrTaken.addAndGet(read);
-        stderr.accept(buffer, 0, read);
-        Sink target = stderrSink;
-        if (target != null) {
-          target.stderr(buffer, 0, read);
-        }
-        stderrHandled.addAndGet(read);
-      }
-    } catch (IOException e) {
-      // The stream was closed because the process ended.
-    } finally {
-      stderr.end();
-      source.readerDone();
     }
   }
 
