@@ -56,10 +56,6 @@ final class Conversation implements Worker.Sink {
     finished.countDown();
   }
 
-  boolean isFinished() {
-    return finished.getCount() == 0;
-  }
-
   boolean awaitFinished(Duration bound) throws InterruptedException {
     return finished.await(bound.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -50,9 +50,7 @@ final class Daemon {
             files.key(),
             files.log(),
             files.socket(),
-            () -> ServerKey.derive(spec, System::getenv).equals(files.key())
-                ? null
-                : "its key no longer holds (the program, a file it names, or a watched file changed)",
+            ServerKey.staleness(spec, System::getenv, files.key()),
             null,
             Ticker.system(),
             () -> {

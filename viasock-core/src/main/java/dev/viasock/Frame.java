@@ -6,7 +6,6 @@ package dev.viasock;
  */
 final class Frame {
   static final int PROTOCOL_VERSION = 1;
-  static final int HEADER_BYTES = 5;
   /** Larger payloads are split, so that a reader never needs more than this in memory for one frame. */
   static final int MAX_PAYLOAD = 1 << 18;
 

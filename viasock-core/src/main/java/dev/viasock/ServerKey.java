@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Derives the name of the server that serves a spec. The key covers the working directory, the resolved
@@ -63,6 +64,16 @@ final class ServerKey {
       putTree(hasher, directory.resolve(watched));
     }
     return hasher.hash().toString().substring(0, LENGTH);
+  }
+
+  /**
+   * The check a server runs every second: why {@code key} no longer holds for {@code spec}, or null while it
+   * does.
+   */
+  static Supplier<String> staleness(ServerSpec spec, Function<String, String> environment, String key) {
+    return () -> derive(spec, environment).equals(key)
+        ? null
+        : "its key no longer holds (the program, a file it names, or a watched file changed)";
   }
 
   private static void put(Hasher hasher, String text) {

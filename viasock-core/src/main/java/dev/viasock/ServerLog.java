@@ -71,7 +71,7 @@ final class ServerLog {
    * a client that cleans up after a server that died writes it into that server's log, not to its caller.
    */
   static void append(Path file, String level, String message) {
-    String line = TIME.format(Instant.now()) + ' ' + level + ' ' + message + '\n';
+    String line = line(Instant.now(), level, message);
     try {
       createPrivate(file);
       Files.writeString(file, line, java.nio.file.StandardOpenOption.APPEND);
@@ -116,16 +116,16 @@ final class ServerLog {
     }
   }
 
+  /** One line of the log: time, level, message. */
+  private static String line(Instant time, String level, String message) {
+    return TIME.format(time) + ' ' + level + ' ' + message + '\n';
+  }
+
   private static final class OneLine extends Formatter {
     @Override
     public String format(LogRecord record) {
-      StringBuilder line = new StringBuilder()
-          .append(TIME.format(Instant.ofEpochMilli(record.getMillis())))
-          .append(' ')
-          .append(record.getLevel().getName())
-          .append(' ')
-          .append(formatMessage(record))
-          .append('\n');
+      StringBuilder line = new StringBuilder(
+          line(Instant.ofEpochMilli(record.getMillis()), record.getLevel().getName(), formatMessage(record)));
       if (record.getThrown() != null) {
         var trace = new java.io.StringWriter();
         record.getThrown().printStackTrace(new java.io.PrintWriter(trace));

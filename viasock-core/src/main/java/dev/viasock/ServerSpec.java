@@ -32,8 +32,4 @@ record ServerSpec(
         idleTimeout);
     checkArgument(workers >= 1, "workers must be at least 1, not %s", workers);
   }
-
-  boolean hasProcessTimeout() {
-    return !processTimeout.isZero();
-  }
 }

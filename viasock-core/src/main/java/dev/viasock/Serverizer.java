@@ -154,7 +154,7 @@ public final class Serverizer {
             key,
             logFile,
             listening,
-            () -> ServerKey.derive(spec, environment).equals(key) ? null : "its key no longer holds",
+            ServerKey.staleness(spec, environment, key),
             null,
             Ticker.system(),
             () -> {},
