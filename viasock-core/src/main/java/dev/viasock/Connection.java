@@ -106,7 +106,6 @@ final class Connection implements Runnable {
     try {
       converse(worker, reader, writer, forwardStderr);
     } finally {
-      worker.detach();
       pool.release(worker);
     }
   }
@@ -115,19 +114,24 @@ final class Connection implements Runnable {
       throws IOException, InterruptedException {
     Conversation conversation = new Conversation(writer, socket);
     byte[] prelude;
+    Attachment attachment;
     try {
       prelude = worker.awaitReady();
-      worker.attach(conversation, forwardStderr);
+      attachment = worker.attach(conversation, forwardStderr);
     } catch (ViasockException e) {
       writer.sendEnd(e.exitStatus(), e.getMessage());
       return;
     }
-    writer.send(Frame.ACCEPT);
-    if (prelude.length > 0) {
-      writer.send(Frame.PRELUDE, prelude, 0, prelude.length);
-    }
-    if (feedInput(worker, reader)) {
-      awaitEnd(worker, conversation);
+    try {
+      writer.send(Frame.ACCEPT);
+      if (prelude.length > 0) {
+        writer.send(Frame.PRELUDE, prelude, 0, prelude.length);
+      }
+      if (feedInput(attachment, reader)) {
+        awaitEnd(worker, conversation);
+      }
+    } finally {
+      attachment.detach();
     }
   }
 
@@ -136,19 +140,19 @@ final class Connection implements Runnable {
    *
    * @return whether to wait for the call's end: false when the client went away first
    */
-  private static boolean feedInput(Worker worker, FrameReader reader) {
+  private static boolean feedInput(Attachment attachment, FrameReader reader) {
     try {
       while (reader.next()) {
         switch (reader.type()) {
           case Frame.INPUT:
             try {
-              worker.send(reader.payload(), 0, reader.length());
+              attachment.send(reader.payload(), 0, reader.length());
             } catch (IOException programStoppedReading) {
               return true; // The worker reports why, through the conversation.
             }
             break;
           case Frame.END_OF_INPUT:
-            worker.endOfInput();
+            attachment.endOfInput();
             return true;
           default:
             LOG.log(WARNING, "a client sent an unexpected frame '" + (char) reader.type() + "'; dropped it");

@@ -73,13 +73,15 @@ public final class InProcessServer implements AutoCloseable {
     requireNonNull(in, "in");
     requireNonNull(out, "out");
     Worker worker = lease();
+    Attachment attachment = null;
     try {
       byte[] prelude = worker.awaitReady();
       out.write(prelude);
       out.flush();
       LocalCall call = new LocalCall(out, forwardStderr ? err : null);
-      worker.attach(call, forwardStderr && err != null);
-      Threads.start("in-process-input", () -> call.feed(in, worker));
+      Attachment attached = worker.attach(call, forwardStderr && err != null);
+      attachment = attached;
+      Threads.start("in-process-input", () -> call.feed(in, attached));
       call.await();
     } catch (IOException e) {
       throw new ViasockException(Failure.OUTPUT_CLOSED, "viasock: writing the output failed: " + e.getMessage(), e);
@@ -87,7 +89,9 @@ public final class InProcessServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ViasockException(Failure.PROGRAM_FAILED, "viasock: interrupted while the program started", e);
     } finally {
-      worker.detach();
+      if (attachment != null) {
+        attachment.detach();
+      }
       pool.release(worker);
     }
   }
@@ -103,8 +107,8 @@ public final class InProcessServer implements AutoCloseable {
     Worker worker = lease();
     try {
       byte[] prelude = worker.awaitReady();
-      LocalTransport transport = new LocalTransport(worker, () -> pool.release(worker));
-      worker.attach(transport, false);
+      LocalTransport transport = new LocalTransport(() -> pool.release(worker));
+      transport.attachTo(worker);
       return new Session(transport, spec.framing(), prelude);
     } catch (InterruptedException e) {
       pool.release(worker);

@@ -43,14 +43,16 @@ final class LocalCall implements Worker.Sink {
   }
 
   /** Feeds {@code in} to the worker until it ends; runs on its own thread, like a client's input. */
-  void feed(InputStream in, Worker worker) {
+  void feed(InputStream in, Attachment attachment) {
     byte[] buffer = new byte[BUFFER];
     try {
       int read;
       while ((read = in.read(buffer)) >= 0) {
-        worker.send(buffer, 0, read);
+        attachment.send(buffer, 0, read);
       }
-      worker.endOfInput();
+      attachment.endOfInput();
+    } catch (CallEndedException e) {
+      // The call has already ended (it failed); its input no longer matters.
     } catch (IOException e) {
       // Reading the input failed, or the program stopped reading (then the worker says why).
       finish(Failure.INPUT_FAILED, "viasock: reading the input failed: " + e.getMessage());

@@ -7,19 +7,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /** A session's records handed straight to a worker of an {@link InProcessServer}. */
 final class LocalTransport implements SessionTransport, Worker.Sink {
-  private final Worker worker;
   private final Runnable release;
   private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+  private Attachment attachment;
 
   /** @param release gives the worker back to its pool; run once, when the session closes */
-  LocalTransport(Worker worker, Runnable release) {
-    this.worker = worker;
+  LocalTransport(Runnable release) {
     this.release = release;
+  }
+
+  /** Takes the worker for this session; see {@link Worker#attach}. */
+  void attachTo(Worker worker) {
+    attachment = worker.attach(this, false);
   }
 
   @Override
   public void send(byte[] record) throws IOException {
-    worker.send(record, 0, record.length);
+    attachment.send(record, 0, record.length);
   }
 
   @Override
@@ -57,9 +61,11 @@ final class LocalTransport implements SessionTransport, Worker.Sink {
   @Override
   public void close() {
     try {
-      worker.endOfInput();
+      attachment.endOfInput();
+    } catch (CallEndedException alreadyEnded) {
+      // Nothing more to end.
     } finally {
-      worker.detach();
+      attachment.detach();
       release.run();
     }
   }

@@ -63,7 +63,7 @@ final class Worker {
   private ProgramProcess process;
   private byte[] prelude;
   private ViasockException failure;
-  private Sink sink;
+  private Attachment attached;
   private boolean sinkFinished;
   private boolean forwardStderr;
   private long sent;
@@ -80,10 +80,6 @@ final class Worker {
   private final RecordScanner preludeScanner;
   private final ByteArrayOutputStream preludeBytes = new ByteArrayOutputStream();
 
-  // Touched only by the thread of the attached conversation.
-  private final RecordScanner inputScanner;
-  private final HeldBytes heldBack = new HeldBytes();
-
   private Worker(int number, WorkerContext context) {
     this.number = number;
     this.spec = context.spec();
@@ -95,7 +91,6 @@ final class Worker {
     this.stderr = new StderrPump("worker " + number + " stderr: ");
     this.outputScanner = new RecordScanner(spec.framing().output());
     this.preludeScanner = spec.framing().newPreludeScanner();
-    this.inputScanner = new RecordScanner(spec.framing().input());
   }
 
   /**
@@ -198,9 +193,10 @@ final class Worker {
   /**
    * Gives the program to a conversation. The worker must be ready (see {@link #awaitReady}).
    *
+   * @return the conversation's handle: the only way to send input, end it and detach
    * @throws ViasockException why the program died, if it died since it was ready
    */
-  void attach(Sink newSink, boolean forwardingStderr) {
+  Attachment attach(Sink newSink, boolean forwardingStderr) {
     synchronized (lock) {
       if (state == State.DEAD) {
         throw failure != null ? failure : new ViasockException(Failure.PROGRAM_FAILED, failureMessage());
@@ -209,11 +205,12 @@ final class Worker {
         throw new IllegalStateException("worker " + number + " is " + state + ", not idle");
       }
       state = State.BUSY;
-      sink = newSink;
+      attached = new Attachment(this, newSink, spec.framing().input());
       sinkFinished = false;
       forwardStderr = forwardingStderr;
       stderr.forwardTo(forwardingStderr ? newSink : null);
       inputEnded = false;
+      return attached;
     }
   }
 
@@ -225,7 +222,9 @@ final class Worker {
    *
    * @throws IOException when the program no longer reads its input (it has died or is being stopped)
    */
-  void send(byte[] bytes, int offset, int length) throws IOException {
+  void send(Attachment owner, byte[] bytes, int offset, int length) throws IOException {
+    RecordScanner inputScanner = owner.inputScanner();
+    HeldBytes heldBack = owner.heldBack();
     long before = inputScanner.records();
     inputScanner.scan(bytes, offset, offset + length, Long.MAX_VALUE);
     int cut = inputScanner.lastEnd();
@@ -236,6 +235,9 @@ final class Worker {
     long completed = inputScanner.records() - before;
     ProgramProcess target;
     synchronized (lock) {
+      if (attached != owner) {
+        throw new CallEndedException();
+      }
       if (state != State.BUSY || sinkFinished) {
         throw new IOException("the conversation has ended");
       }
@@ -261,9 +263,12 @@ final class Worker {
   }
 
   /** The conversation's input has ended: it ends when every record it sent has been answered. */
-  void endOfInput() {
+  void endOfInput(Attachment owner) throws CallEndedException {
     Runnable action;
     synchronized (lock) {
+      if (attached != owner) {
+        throw new CallEndedException();
+      }
       inputEnded = true;
       action = answered == sent ? completeLocked(false) : null;
     }
@@ -275,11 +280,14 @@ final class Worker {
    * owed to a vanished client are drained and discarded (bounded by the watchdog); the held-back part of an
    * incomplete record is dropped, as the program never saw it.
    */
-  void detach() {
+  void detach(Attachment owner) {
     boolean available = false;
-    stderr.forwardTo(null);
     synchronized (lock) {
-      sink = null;
+      if (attached != owner) {
+        return;
+      }
+      stderr.forwardTo(null);
+      attached = null;
       sinkFinished = true;
       if (state != State.BUSY) {
         return;
@@ -291,8 +299,6 @@ final class Worker {
         becomeIdleLocked();
         available = true;
       }
-      inputScanner.reset();
-      heldBack.reset();
     }
     if (available) {
       onChange.accept(this);
@@ -390,7 +396,7 @@ final class Worker {
         return deliverPrelude(bytes, from, to);
       }
       allowance = sent - answered;
-      target = state == State.BUSY && !sinkFinished ? sink : null;
+      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
     }
     if (allowance == 0) {
       protocolViolation(bytes, from, to);
@@ -474,7 +480,7 @@ final class Worker {
     } catch (IOException clientGone) {
       boolean ours;
       synchronized (lock) {
-        ours = sink == target && !sinkFinished;
+        ours = attached != null && attached.sink() == target && !sinkFinished;
         if (ours) {
           sinkFinished = true;
         }
@@ -489,10 +495,10 @@ final class Worker {
 
   /** Decides how the attached conversation ends, once every record it sent has been answered. */
   private Runnable completeLocked(boolean extraOutput) {
-    if (sinkFinished || sink == null) {
+    if (sinkFinished || attached == null) {
       return null;
     }
-    Sink target = sink;
+    Sink target = attached.sink();
     sinkFinished = true;
     if (extraOutput) {
       String message =
@@ -504,7 +510,7 @@ final class Worker {
       };
     }
     boolean catchUpStderr = forwardStderr;
-    if (inputScanner.inRecord()) {
+    if (attached.inputScanner().inRecord()) {
       String message =
           "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
               + "); the records before it were answered, and it was not sent to the program";
@@ -537,7 +543,7 @@ final class Worker {
     String sample = new String(bytes, from, Math.min(to - from, 80), java.nio.charset.StandardCharsets.UTF_8);
     Sink target;
     synchronized (lock) {
-      target = state == State.BUSY && !sinkFinished ? sink : null;
+      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
       sinkFinished = true;
     }
     String message =
@@ -569,7 +575,7 @@ final class Worker {
       why = killFailure != null ? killFailure : Failure.PROGRAM_FAILED;
       message = failureMessageLocked(status);
       failure = new ViasockException(why, message);
-      target = state == State.BUSY && !sinkFinished ? sink : null;
+      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
       sinkFinished = true;
       state = State.DEAD;
       lock.notifyAll();
