@@ -147,24 +147,11 @@ final class ServerLauncher {
   }
 
   /**
-   * A long-lived server wants little memory and a steady collector; {@code VIASOCK_SERVER_JAVA_OPTIONS} adds
-   * to or overrides these. See docs/benchmarks.md for what each flag is worth.
+   * The server JVM's options ({@link JvmOptions#server}); {@code VIASOCK_SERVER_JAVA_OPTIONS} adds to or
+   * overrides them.
    */
   private static List<String> serverJvmOptions() {
-    List<String> options =
-        new ArrayList<>(
-            List.of(
-                "-XX:+UseSerialGC",
-                "-Xms8m",
-                "-Xmx256m",
-                "-Xss512k",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-Xshare:auto",
-                "-Xlog:disable",
-                "-Xlog:all=warning,cds*=off:stderr"));
-    if (Runtime.version().feature() >= 22) {
-      options.add("--enable-native-access=ALL-UNNAMED");
-    }
+    List<String> options = new ArrayList<>(JvmOptions.server());
     String extra = System.getenv("VIASOCK_SERVER_JAVA_OPTIONS");
     if (extra != null) {
       Splitter.on(' ').omitEmptyStrings().split(extra).forEach(options::add);
