@@ -78,8 +78,17 @@ final class ProgramProcess {
           exit.complete(exitValue);
         }
 
+        /**
+         * Also called after a program that was launched and has exited, when closing its streams failed (its
+         * stdin's buffer meeting a closed pipe): then the exception carries no exit value, the process has it.
+         */
         @Override
         public void onProcessFailed(ExecuteException e) {
+          Process started = launched.isDone() && !launched.isCompletedExceptionally() ? launched.join() : null;
+          if (started != null && !started.isAlive()) {
+            exit.complete(started.exitValue());
+            return;
+          }
           launched.completeExceptionally(e.getCause() != null ? e.getCause() : e);
           exit.complete(e.getExitValue());
         }
