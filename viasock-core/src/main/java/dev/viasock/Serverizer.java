@@ -220,6 +220,16 @@ public final class Serverizer {
   }
 
   /**
+   * A splitter that cuts what a call of this serverizer writes to its output into the output records, with the
+   * prelude left out: for code that consumes the output one record at a time.
+   *
+   * @return a new splitter, for the output of one call
+   */
+  public OutputSplitter outputSplitter() {
+    return new OutputSplitter(spec.framing());
+  }
+
+  /**
    * The status of the server that a call made now would use, when one runs.
    *
    * @return its status, or empty when no server answers
