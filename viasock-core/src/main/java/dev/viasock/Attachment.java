@@ -3,25 +3,37 @@ package dev.viasock;
 import java.io.IOException;
 
 /**
- * One call's hold on a worker, returned by {@link Worker#attach}: the only way to send it input, end that
- * input and give the worker back. Once detached, the handle is rejected: its sends throw
- * {@link CallEndedException} and never reach the program, so a caller's input thread that outlives its
- * call cannot feed the next caller's program.
+ * One call's hold on a worker, returned when the call is attached: the only way to send the program input,
+ * end that input and give the worker back. Once detached, the handle is rejected: its sends throw
+ * {@link CallEndedException} and never reach the program, so a caller's input thread that outlives its call
+ * cannot feed the next caller's program.
  *
- * <p>The bytes of an input record not yet complete are held here, by the call they belong to, and reach the
- * program only with the record's end. One thread feeds a handle at a time.
+ * <p>The bytes of an input record not yet complete are held here (in its {@link InputFramer}), by the call
+ * they belong to, and reach the program only with the record's end. One thread feeds a handle at a time.
  */
 final class Attachment {
-  private final Worker worker;
-  private final Worker.Sink sink;
-  private final RecordScanner inputScanner;
-  private final HeldBytes heldBack = new HeldBytes();
+  /** What a handle acts on: the worker. */
+  interface Target {
+    void send(Attachment owner, byte[] bytes, int offset, int length) throws IOException;
+
+    void endOfInput(Attachment owner) throws CallEndedException;
+
+    void detach(Attachment owner);
+
+    void fail(Attachment owner, Failure failure, String message);
+
+    void forwardStderr(Attachment owner);
+  }
+
+  private final Target target;
+  private final CallSink sink;
+  private final InputFramer framer;
   private volatile boolean detached;
 
-  Attachment(Worker worker, Worker.Sink sink, Terminator inputTerminator) {
-    this.worker = worker;
+  Attachment(Target target, CallSink sink, InputFramer framer) {
+    this.target = target;
     this.sink = sink;
-    this.inputScanner = new RecordScanner(inputTerminator);
+    this.framer = framer;
   }
 
   /**
@@ -29,11 +41,11 @@ final class Attachment {
    * not yet complete.
    *
    * @throws CallEndedException when this handle has been detached (nothing reaches the program)
-   * @throws IOException when the program no longer reads its input
+   * @throws IOException when the call has ended or the program no longer reads its input
    */
   synchronized void send(byte[] bytes, int offset, int length) throws IOException {
     checkAttached();
-    worker.send(this, bytes, offset, length);
+    target.send(this, bytes, offset, length);
   }
 
   /**
@@ -43,13 +55,23 @@ final class Attachment {
    */
   synchronized void endOfInput() throws CallEndedException {
     checkAttached();
-    worker.endOfInput(this);
+    target.endOfInput(this);
   }
 
-  /** Gives the worker back (see {@link Worker#detach}); from now on this handle is rejected. Idempotent. */
+  /** Ends the call with {@code failure} unless it has already ended; the handle stays attached. */
+  void fail(Failure failure, String message) {
+    target.fail(this, failure, message);
+  }
+
+  /** From now on the program's stderr goes to this call's sink too. */
+  void forwardStderr() {
+    target.forwardStderr(this);
+  }
+
+  /** Gives the worker back; from now on this handle is rejected. Detaching twice does nothing. */
   void detach() {
     detached = true;
-    worker.detach(this);
+    target.detach(this);
   }
 
   boolean isDetached() {
@@ -62,16 +84,11 @@ final class Attachment {
     }
   }
 
-  Worker.Sink sink() {
+  CallSink sink() {
     return sink;
   }
 
-  /** Owned by the feeding thread (and read once its input has ended). */
-  RecordScanner inputScanner() {
-    return inputScanner;
-  }
-
-  HeldBytes heldBack() {
-    return heldBack;
+  InputFramer framer() {
+    return framer;
   }
 }

@@ -5,29 +5,37 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
- * Serves one client: greets it, leases a worker for it (the client waits its turn here), sends the prelude,
- * feeds its input to the program, and waits until the worker has ended the call. Output travels from the
- * worker's own output thread, so input and output stream at the same time.
+ * Serves one client on its own thread: reads its greeting, then makes its {@link Call} (the client waits
+ * its turn for a worker here) and feeds it the client's input frames. Output travels from the worker's own
+ * output thread, so input and output stream at the same time.
+ *
+ * <p>A peer that has not greeted within {@link #HELLO_BOUND}, sends garbage or an impossible frame length is
+ * dropped: it costs a thread and a descriptor for a few seconds at most.
  */
 final class Connection implements Runnable {
   private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-  private static final Duration HELLO_BOUND = Duration.ofSeconds(10);
-  private static final Duration DEAD_WORKER_GRACE = Duration.ofSeconds(5);
+  static final Duration HELLO_BOUND = Duration.ofSeconds(5);
 
   private final AFUNIXSocket socket;
   private final WorkerPool pool;
-  private final Server server;
+  private final Administration server;
   private final IdleTimer idle;
+  private final ScheduledExecutorService scheduler;
 
   /** Only calls count as activity for {@code idle}; status and stop requests do not keep a server alive. */
-  Connection(AFUNIXSocket socket, WorkerPool pool, Server server, IdleTimer idle) {
+  Connection(
+      AFUNIXSocket socket, WorkerPool pool, Administration server, IdleTimer idle, ScheduledExecutorService scheduler) {
     this.socket = socket;
     this.pool = pool;
     this.server = server;
     this.idle = idle;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -44,8 +52,7 @@ final class Connection implements Runnable {
   private void serve() throws IOException, InterruptedException {
     FrameReader reader = new FrameReader(socket.getInputStream());
     FrameWriter writer = new FrameWriter(socket.getOutputStream());
-    socket.setSoTimeout((int) HELLO_BOUND.toMillis());
-    if (!reader.next()) {
+    if (!readGreeting(reader)) {
       return;
     }
     switch (reader.type()) {
@@ -55,7 +62,7 @@ final class Connection implements Runnable {
         writer.sendEnd(0, server.status().encode());
         return;
       case Frame.STOP:
-        answerStop(writer);
+        server.stopAndAnswer(writer);
         return;
       default:
         LOG.log(WARNING, "a client connected without a greeting; dropped it");
@@ -70,7 +77,6 @@ final class Connection implements Runnable {
               + "; stop the old server (viasock stop --all) and call again");
       return;
     }
-    socket.setSoTimeout(0);
     idle.opened();
     try {
       serveCall(reader, writer, forwardStderr);
@@ -80,79 +86,74 @@ final class Connection implements Runnable {
   }
 
   /**
-   * Stops the server, then answers: so that a stopped server is really gone when 'viasock stop' returns,
-   * the connection is left open until this process exits, which the asker sees as the end of the stream.
+   * Reads the first frame within {@link #HELLO_BOUND} in all (a peer that trickles bytes is cut off too).
+   *
+   * @return false when the peer closed, or was dropped, first
    */
-  private void answerStop(FrameWriter writer) throws IOException, InterruptedException {
-    ServerStatus last = server.status();
-    server.stopAnswerPending();
+  private boolean readGreeting(FrameReader reader) throws IOException {
+    ScheduledFuture<?> cut = scheduler.schedule(this::dropSilentPeer, HELLO_BOUND.toMillis(), TimeUnit.MILLISECONDS);
     try {
-      server.stop("asked to stop", true);
-      server.awaitStopped(Server.STOP_BOUND);
-      writer.sendEnd(0, last.encode());
+      return reader.next();
+    } catch (IOException e) {
+      if (cut.isDone()) {
+        LOG.log(WARNING, "a client sent no greeting within " + RecordLedger.seconds(HELLO_BOUND) + "; dropped it");
+        return false;
+      }
+      LOG.log(WARNING, "a client sent garbage instead of a greeting (" + e.getMessage() + "); dropped it");
+      return false;
     } finally {
-      server.stopAnswered();
+      cut.cancel(false);
     }
-    Thread.sleep(Server.STOP_BOUND.toMillis());
+  }
+
+  private void dropSilentPeer() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closed already.
+    }
   }
 
   private void serveCall(FrameReader reader, FrameWriter writer, boolean forwardStderr)
       throws IOException, InterruptedException {
-    Worker worker = pool.lease();
-    if (worker == null) {
-      writer.send(Frame.RETRY);
-      return;
-    }
+    Call call;
     try {
-      converse(worker, reader, writer, forwardStderr);
-    } finally {
-      pool.release(worker);
-    }
-  }
-
-  private void converse(Worker worker, FrameReader reader, FrameWriter writer, boolean forwardStderr)
-      throws IOException, InterruptedException {
-    Conversation conversation = new Conversation(writer, socket);
-    byte[] prelude;
-    Attachment attachment;
-    try {
-      prelude = worker.awaitReady();
-      attachment = worker.attach(conversation, forwardStderr);
+      call = Call.open(pool, new Conversation(writer, socket), forwardStderr);
     } catch (ViasockException e) {
       writer.sendEnd(e.exitStatus(), e.getMessage());
       return;
     }
+    if (call == null) {
+      writer.send(Frame.RETRY);
+      return;
+    }
     try {
-      writer.send(Frame.ACCEPT);
-      if (prelude.length > 0) {
-        writer.send(Frame.PRELUDE, prelude, 0, prelude.length);
-      }
-      if (feedInput(attachment, reader)) {
-        awaitEnd(worker, conversation);
+      if (feedInput(call, reader)) {
+        call.await();
       }
     } finally {
-      attachment.detach();
+      call.close();
     }
   }
 
   /**
-   * Feeds the client's input to the program until the input ends.
+   * Feeds the client's input to the call until the input ends.
    *
    * @return whether to wait for the call's end: false when the client went away first
    */
-  private static boolean feedInput(Attachment attachment, FrameReader reader) {
+  private static boolean feedInput(Call call, FrameReader reader) {
     try {
       while (reader.next()) {
         switch (reader.type()) {
           case Frame.INPUT:
             try {
-              attachment.send(reader.payload(), 0, reader.length());
-            } catch (IOException programStoppedReading) {
-              return true; // The worker reports why, through the conversation.
+              call.send(reader.payload(), 0, reader.length());
+            } catch (IOException callEndedOrProgramStoppedReading) {
+              return true; // The worker reports why, through the call's end.
             }
             break;
           case Frame.END_OF_INPUT:
-            attachment.endOfInput();
+            call.endOfInput();
             return true;
           default:
             LOG.log(WARNING, "a client sent an unexpected frame '" + (char) reader.type() + "'; dropped it");
@@ -163,14 +164,5 @@ final class Connection implements Runnable {
       LOG.log(DEBUG, "a client went away: " + clientGone);
     }
     return false;
-  }
-
-  private static void awaitEnd(Worker worker, Conversation conversation) throws InterruptedException {
-    long deadWaits = 0;
-    while (!conversation.awaitFinished(Duration.ofSeconds(1))) {
-      if (worker.isDead() && ++deadWaits >= DEAD_WORKER_GRACE.toSeconds()) {
-        conversation.finish(Failure.PROGRAM_FAILED, "viasock: the program ended without answering");
-      }
-    }
   }
 }

@@ -1,26 +1,27 @@
 package dev.viasock;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
- * The server's side of one client's call while it holds a worker: forwards the worker's output and stderr to
- * the client, and ends the call with exactly one END frame, whoever decides the end (the worker's output
- * thread on success, its exit handler or the watchdog on failure).
+ * The socket transport of a {@link Call}: ACCEPT and the prelude, the program's output and stderr as frames,
+ * and exactly one END frame, whoever decides the end.
  */
-final class Conversation implements Worker.Sink {
+final class Conversation implements CallSink {
   private final FrameWriter writer;
   private final AFUNIXSocket socket;
-  private final CountDownLatch finished = new CountDownLatch(1);
-  private final AtomicBoolean ended = new AtomicBoolean();
 
   Conversation(FrameWriter writer, AFUNIXSocket socket) {
     this.writer = writer;
     this.socket = socket;
+  }
+
+  @Override
+  public void accepted(byte[] prelude) throws IOException {
+    writer.send(Frame.ACCEPT);
+    if (prelude.length > 0) {
+      writer.send(Frame.PRELUDE, prelude, 0, prelude.length);
+    }
   }
 
   @Override
@@ -39,9 +40,6 @@ final class Conversation implements Worker.Sink {
 
   @Override
   public void finish(Failure failure, String message) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
     try {
       writer.sendEnd(failure == null ? 0 : failure.exitStatus(), message);
     } catch (IOException e) {
@@ -53,10 +51,5 @@ final class Conversation implements Worker.Sink {
     } catch (IOException e) {
       // Already closed.
     }
-    finished.countDown();
-  }
-
-  boolean awaitFinished(Duration bound) throws InterruptedException {
-    return finished.await(bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -6,7 +6,6 @@ import static java.lang.System.Logger.Level.WARNING;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The main class of a background server, as the {@link ServerLauncher} starts it: in its own session, in the
@@ -42,24 +41,26 @@ final class Daemon {
     }
     ServerSpec spec = arguments.spec();
     ServerFiles files = arguments.files();
-    AtomicReference<Server> running = new AtomicReference<>();
     ServerInfo info = new ServerInfo(files, spec);
-    Server server =
-        new Server(
-            spec,
-            files.key(),
-            files.log(),
-            files.socket(),
-            ServerKey.staleness(spec, System::getenv, files.key()),
-            null,
-            Ticker.system(),
-            () -> {
-              Server current = running.get();
-              if (current != null) {
-                info.update(current.programs());
-              }
-            },
-            info::remove);
+    ServerConfig config = new ServerConfig(
+        spec,
+        files.key(),
+        files.log(),
+        files.socket(),
+        ServerKey.staleness(spec, System::getenv, files.key()),
+        null,
+        Ticker.system());
+    Server server = new Server(config, new ServerListener() {
+      @Override
+      public void programsChanged(java.util.List<ProcessHandle> programs) {
+        info.update(programs);
+      }
+
+      @Override
+      public void stopped() {
+        info.remove();
+      }
+    });
     try {
       server.start();
     } catch (BindException e) {
@@ -74,7 +75,6 @@ final class Daemon {
       System.exit(70);
       return;
     }
-    running.set(server);
     loadStopPath();
     info.update(server.programs());
     SignalStop.install(server);

@@ -29,6 +29,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
     add(args, "--process-timeout-nanos", String.valueOf(spec.processTimeout().toNanos()));
     add(args, "--idle-timeout-nanos", String.valueOf(spec.idleTimeout().toNanos()));
     add(args, "--workers", String.valueOf(spec.workers()));
+    add(args, "--max-record-size", String.valueOf(spec.maxRecordSize()));
     for (String name : spec.environmentNames()) {
       add(args, "--env", name);
     }
@@ -59,6 +60,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
     long processTimeout = 0;
     long idleTimeout = 0;
     int workers = 1;
+    long maxRecordSize = MaxRecordSize.DEFAULT;
     ImmutableList.Builder<String> environmentNames = ImmutableList.builder();
     ImmutableList.Builder<Path> watchPaths = ImmutableList.builder();
     int i = 0;
@@ -78,6 +80,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
         case "--process-timeout-nanos": processTimeout = Long.parseLong(value); break;
         case "--idle-timeout-nanos": idleTimeout = Long.parseLong(value); break;
         case "--workers": workers = Integer.parseInt(value); break;
+        case "--max-record-size": maxRecordSize = Long.parseLong(value); break;
         case "--env": environmentNames.add(value); break;
         case "--watch": watchPaths.add(Path.of(value)); break;
         default: throw new IllegalArgumentException("unknown daemon argument " + args[i]);
@@ -94,7 +97,8 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
             Duration.ofNanos(idleTimeout),
             workers,
             environmentNames.build(),
-            watchPaths.build());
+            watchPaths.build(),
+            maxRecordSize);
     return new DaemonArguments(spec, new ServerFiles(Path.of(stateDir), key, Path.of(log)));
   }
 }

@@ -11,6 +11,11 @@ public enum Failure {
   INVALID_ARGUMENT(2),
   /** The input ends with bytes that do not complete a record; the complete records before it were served. */
   UNTERMINATED_INPUT(65),
+  /**
+   * A record, input or output, is larger than the maximum record size; only its own call fails, and the
+   * program is restarted only when it holds part of that record.
+   */
+  RECORD_TOO_LARGE(67),
   /** The server could not be started or reached, or it stopped without answering. */
   SERVER_UNAVAILABLE(69),
   /** Reading the caller's input failed. */

@@ -4,36 +4,44 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-/** A session's records handed straight to a worker of an {@link InProcessServer}. */
-final class LocalTransport implements SessionTransport, Worker.Sink {
-  private final Runnable release;
+/** A session's records handed straight to a worker of an {@link InProcessServer}, through a {@link Call}. */
+final class LocalTransport implements SessionTransport, CallSink {
   private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
-  private Attachment attachment;
+  private Call call;
+  private byte[] prelude;
 
-  /** @param release gives the worker back to its pool; run once, when the session closes */
-  LocalTransport(Runnable release) {
-    this.release = release;
+  /** Attaches a session to a worker of {@code pool}; null when the pool is closed. */
+  static LocalTransport open(WorkerPool pool) throws InterruptedException {
+    LocalTransport transport = new LocalTransport();
+    try {
+      transport.call = Call.open(pool, transport, false);
+    } catch (IOException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    return transport.call == null ? null : transport;
   }
 
-  /** Takes the worker for this session; see {@link Worker#attach}. */
-  void attachTo(Worker worker) {
-    attachment = worker.attach(this, false);
+  byte[] prelude() {
+    return prelude;
+  }
+
+  @Override
+  public void accepted(byte[] bytes) {
+    prelude = bytes;
   }
 
   @Override
   public void send(byte[] record) throws IOException {
-    attachment.send(record, 0, record.length);
+    call.send(record, 0, record.length);
   }
 
   @Override
-  public byte[] nextOutput() {
-    Object piece;
-    try {
-      piece = pieces.take(); // Bounded by the program: it answers, dies, or the watchdog stops it.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ViasockException(Failure.PROGRAM_FAILED, "viasock: interrupted while waiting for the program");
+  public byte[] nextOutput(long deadlineNanos) throws IOException, InterruptedException {
+    Object piece = pieces.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (piece == null) {
+      return null;
     }
     if (piece instanceof ViasockException) {
       throw (ViasockException) piece;
@@ -59,14 +67,19 @@ final class LocalTransport implements SessionTransport, Worker.Sink {
   }
 
   @Override
+  public void abandon(Failure failure, String message) {
+    call.fail(failure, message);
+    call.close();
+  }
+
+  @Override
   public void close() {
     try {
-      attachment.endOfInput();
+      call.endOfInput();
     } catch (CallEndedException alreadyEnded) {
       // Nothing more to end.
     } finally {
-      attachment.detach();
-      release.run();
+      call.close();
     }
   }
 }

@@ -54,6 +54,10 @@ final class RecordWatchdog {
     return timeoutNanos > 0 && outstanding > 0 && pauses == 0 && ticker.read() - since > timeoutNanos;
   }
 
+  Duration timeout() {
+    return Duration.ofNanos(timeoutNanos);
+  }
+
   synchronized long outstanding() {
     return outstanding;
   }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +21,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -32,7 +30,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * spec's server timeout, when its key no longer holds (then once its current clients are done), when its
  * socket file is removed or replaced, or when told to.
  */
-final class Server {
+final class Server implements Administration {
   private static final System.Logger LOG = System.getLogger(Server.class.getName());
   private static final Duration TICK = Duration.ofMillis(100);
   private static final long TICKS_PER_KEY_CHECK = 10;
@@ -42,16 +40,12 @@ final class Server {
   static final Duration STOP_BOUND = CUT_BOUND.plus(WORKER_STOP_GRACE).plus(ProgramProcess.TERMINATE_GRACE).plusSeconds(5);
 
   private final ServerSpec spec;
-  private final String key;
-  private final Path log;
+  private final ServerConfig config;
+  private final ServerListener lifeListener;
   private final Instant started = Instant.now();
   private final LongAdder recordsServed = new LongAdder();
   private final Path socketPath;
-  private final Supplier<String> staleness;
-  private final Map<String, String> environment;
   private final Ticker ticker;
-  private final Runnable onStopped;
-  private final Runnable onWorkersChanged;
   private final IdleTimer idle;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** STOP requests whose answer is still being written: the process must not exit under them. */
@@ -71,42 +65,21 @@ final class Server {
   private String staleReason;
   private boolean stopping;
 
-  /**
-   * @param key the server's key, for its status
-   * @param log its log file, for its status; null when it logs to stderr
-   * @param staleness says why the server no longer matches its key, or null while it does
-   * @param environment the program's environment; null to pass this JVM's
-   * @param onWorkersChanged runs whenever a program process starts or ends
-   * @param onStopped runs last, after the workers have ended and the socket file is gone
-   */
-  Server(
-      ServerSpec spec,
-      String key,
-      Path log,
-      Path socketPath,
-      Supplier<String> staleness,
-      Map<String, String> environment,
-      Ticker ticker,
-      Runnable onWorkersChanged,
-      Runnable onStopped) {
-    this.spec = spec;
-    this.key = key;
-    this.log = log;
-    this.socketPath = socketPath;
-    this.staleness = staleness;
-    this.environment = environment;
-    this.ticker = ticker;
-    this.onWorkersChanged = onWorkersChanged;
-    this.onStopped = onStopped;
+  Server(ServerConfig config, ServerListener listener) {
+    this.config = config;
+    this.lifeListener = listener;
+    this.spec = config.spec();
+    this.socketPath = config.socketPath();
+    this.ticker = config.ticker();
     this.idle = new IdleTimer(ticker, spec.idleTimeout());
-    WorkerContext context =
-        new WorkerContext(spec, environment, ticker, scheduler, this::changed, recordsServed);
+    WorkerContext context = new WorkerContext(
+        spec, config.environment(), ticker, scheduler, this::changed, recordsServed, WorkerContext.DRAIN_BOUND);
     this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context));
   }
 
-  private void changed(Worker worker) {
-    pool.changed(worker);
-    onWorkersChanged.run();
+  private void changed() {
+    pool.changed();
+    lifeListener.programsChanged(programs());
   }
 
   /** The program processes running now. */
@@ -118,13 +91,14 @@ final class Server {
     return programs;
   }
 
-  ServerStatus status() {
+  @Override
+  public ServerStatus status() {
     int busy = 0;
     for (Worker worker : pool.workers()) {
       busy += worker.isBusy() ? 1 : 0;
     }
     return new ServerStatus(
-        key,
+        config.key(),
         ProcessHandle.current().pid(),
         spec.program().commandText(),
         spec.program().workingDirectory(),
@@ -133,7 +107,7 @@ final class Server {
         started,
         idle.idleFor(),
         recordsServed.sum(),
-        log);
+        config.log());
   }
 
   /**
@@ -185,7 +159,7 @@ final class Server {
       if (!fromOwnUser(socket)) {
         continue;
       }
-      connections.execute(new Connection(socket, pool, this, idle));
+      connections.execute(new Connection(socket, pool, this, idle, scheduler));
     }
   }
 
@@ -221,7 +195,7 @@ final class Server {
         retireIdleExtraWorkers();
       }
       if (idle.expired()) {
-        stop("idle for " + Worker.seconds(spec.idleTimeout()), false);
+        stop("idle for " + RecordLedger.seconds(spec.idleTimeout()), false);
       } else if (staleReason != null && idle.active() == 0) {
         stop(staleReason, false);
       }
@@ -249,8 +223,8 @@ final class Server {
       return;
     }
     String reason = Objects.equals(identity(socketPath), socketIdentity) ? null : "its socket file was removed or replaced";
-    if (reason == null && staleness != null) {
-      reason = staleness.get();
+    if (reason == null && config.staleness() != null) {
+      reason = config.staleness().get();
     }
     if (reason != null) {
       staleReason = reason;
@@ -304,7 +278,7 @@ final class Server {
       // Not shutdownNow: the connection that asked for the stop is waiting to say it is done.
       connections.shutdown();
     });
-    step("removing the server's files", onStopped::run);
+    step("removing the server's files", lifeListener::stopped);
     LOG.log(INFO, "stopped");
     stopped.countDown();
   }
@@ -378,11 +352,17 @@ final class Server {
     }
   }
 
-  void stopAnswerPending() {
+  @Override
+  public void stopAndAnswer(FrameWriter writer) throws IOException, InterruptedException {
+    ServerStatus last = status();
     stopAnswersPending.incrementAndGet();
-  }
-
-  void stopAnswered() {
-    stopAnswersPending.decrementAndGet();
+    try {
+      stop("asked to stop", true);
+      awaitStopped(STOP_BOUND);
+      writer.sendEnd(0, last.encode());
+    } finally {
+      stopAnswersPending.decrementAndGet();
+    }
+    Thread.sleep(STOP_BOUND.toMillis());
   }
 }

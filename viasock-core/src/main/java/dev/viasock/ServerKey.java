@@ -51,6 +51,7 @@ final class ServerKey {
     hasher.putInt(framing.preludeRecords()).putInt(framing.preludeLines());
     hasher.putLong(spec.processTimeout().toNanos()).putLong(spec.idleTimeout().toNanos());
     hasher.putInt(spec.workers());
+    hasher.putLong(spec.maxRecordSize());
     hasher.putInt(spec.environmentNames().size());
     for (String name : spec.environmentNames()) {
       put(hasher, name);

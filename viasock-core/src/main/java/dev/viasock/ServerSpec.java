@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param idleTimeout how long the server waits without a connection before it stops
  * @param environmentNames variables whose values are part of the key and passed to the program
  * @param watchPaths more files whose change makes a new server
+ * @param maxRecordSize the largest record, input or output, in bytes; a call with a larger one fails
  */
 record ServerSpec(
     Program program,
@@ -22,7 +23,8 @@ record ServerSpec(
     Duration idleTimeout,
     int workers,
     ImmutableList<String> environmentNames,
-    ImmutableList<Path> watchPaths) {
+    ImmutableList<Path> watchPaths,
+    long maxRecordSize) {
 
   ServerSpec {
     checkArgument(!processTimeout.isNegative(), "process timeout must not be negative: %s", processTimeout);
@@ -31,5 +33,18 @@ record ServerSpec(
         "server timeout must be positive: %s",
         idleTimeout);
     checkArgument(workers >= 1, "workers must be at least 1, not %s", workers);
+    checkArgument(maxRecordSize > 0, "the maximum record size must be positive, not %s", maxRecordSize);
+  }
+
+  /** A spec with the default maximum record size. */
+  ServerSpec(
+      Program program,
+      Framing framing,
+      Duration processTimeout,
+      Duration idleTimeout,
+      int workers,
+      ImmutableList<String> environmentNames,
+      ImmutableList<Path> watchPaths) {
+    this(program, framing, processTimeout, idleTimeout, workers, environmentNames, watchPaths, MaxRecordSize.DEFAULT);
   }
 }

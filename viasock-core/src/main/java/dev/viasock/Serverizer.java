@@ -48,8 +48,10 @@ public final class Serverizer {
   private final Path logFile;
   private final boolean forwardStderr;
   private final Function<String, String> environment;
+  private final Duration callTimeout;
 
   private Serverizer(Builder builder, ServerSpec spec) {
+    this.callTimeout = builder.callTimeout;
     this.spec = spec;
     this.stateDirectory = builder.stateDirectory;
     this.logFile = builder.logFile;
@@ -126,7 +128,8 @@ public final class Serverizer {
   public Session openSession() {
     ServerFiles files = files();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Session session = SocketTransport.open(new ClientCall(connect(files), files.log()), spec.framing());
+      Session session =
+          SocketTransport.open(new ClientCall(connect(files), files.log()), spec.framing(), callTimeout);
       if (session != null) {
         return session;
       }
@@ -148,17 +151,9 @@ public final class Serverizer {
     clearForForeground(listening);
     ServerLog.install(logFile);
     String key = ServerKey.derive(spec, environment);
-    Server server =
-        new Server(
-            spec,
-            key,
-            logFile,
-            listening,
-            ServerKey.staleness(spec, environment, key),
-            null,
-            Ticker.system(),
-            () -> {},
-            () -> {});
+    ServerConfig config = new ServerConfig(
+        spec, key, logFile, listening, ServerKey.staleness(spec, environment, key), null, Ticker.system());
+    Server server = new Server(config, ServerListener.NONE);
     try {
       server.start();
     } catch (java.net.BindException e) {
@@ -216,7 +211,7 @@ public final class Serverizer {
    * @return the in-process server, its program already starting
    */
   public InProcessServer startInProcess() {
-    return new InProcessServer(spec, forwardStderr);
+    return new InProcessServer(spec, forwardStderr, callTimeout);
   }
 
   /**
@@ -331,6 +326,8 @@ public final class Serverizer {
     private int preludeLines;
     private Duration processTimeout = Duration.ZERO;
     private Duration serverTimeout = Duration.ofSeconds(15);
+    private Duration callTimeout = Duration.ZERO;
+    private long maxRecordSize = MaxRecordSize.DEFAULT;
     private int workers = 1;
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private Path stateDirectory;
@@ -505,6 +502,35 @@ public final class Serverizer {
       return this;
     }
 
+    /**
+     * The largest record, input or output, a call may pass; part of the server's key. A call with a larger
+     * record fails with {@link Failure#RECORD_TOO_LARGE} (only that call: the program is restarted only when
+     * it holds part of that record). It bounds the memory one call can take in the server. Default: 32 MiB.
+     *
+     * @param bytes the maximum size in bytes, positive
+     * @return this builder
+     */
+    public Builder maxRecordSize(long bytes) {
+      checkArgument(bytes > 0, "the maximum record size must be positive, not %s", bytes);
+      this.maxRecordSize = bytes;
+      return this;
+    }
+
+    /**
+     * The most a call may take, for programs without a process timeout: each {@link Session#call(byte[])}'s
+     * answer, and each {@link InProcessServer#run} as a whole. Past it the call fails with
+     * {@link Failure#TIMEOUT}, and the program is drained or replaced. Not part of the server's key. Default:
+     * none.
+     *
+     * @param timeout a positive duration, or zero for none
+     * @return this builder
+     */
+    public Builder callTimeout(Duration timeout) {
+      checkArgument(!requireNonNull(timeout, "timeout").isNegative(), "call timeout must not be negative: %s", timeout);
+      this.callTimeout = timeout;
+      return this;
+    }
+
     /** The environment the key and PATH lookups read; for tests. */
     Builder environment(Map<String, String> variables) {
       this.environment = ImmutableMap.copyOf(variables)::get;
@@ -530,7 +556,8 @@ public final class Serverizer {
               serverTimeout,
               workers,
               ImmutableList.copyOf(environmentNames),
-              ImmutableList.copyOf(watchPaths));
+              ImmutableList.copyOf(watchPaths),
+              maxRecordSize);
       return new Serverizer(this, spec);
     }
   }

@@ -2,10 +2,18 @@ package dev.viasock;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** A session's records over a server's socket. */
 final class SocketTransport implements SessionTransport {
+  /** Closes the connection of a session call whose deadline passed, which unblocks its reader. */
+  private static final ScheduledExecutorService DEADLINES =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("session-deadline"));
+
   private final ClientCall call;
 
   private SocketTransport(ClientCall call) {
@@ -17,7 +25,7 @@ final class SocketTransport implements SessionTransport {
    *
    * @return null when the server asked to connect again
    */
-  static Session open(ClientCall call, Framing framing) {
+  static Session open(ClientCall call, Framing framing, java.time.Duration callTimeout) {
     try {
       if (!call.greet(false)) {
         call.close();
@@ -31,7 +39,10 @@ final class SocketTransport implements SessionTransport {
         scanner.scan(piece, 0, piece.length, Long.MAX_VALUE);
         prelude.write(piece, 0, piece.length);
       }
-      return new Session(transport, framing, prelude.toByteArray());
+      return new Session(transport, framing, prelude.toByteArray(), callTimeout);
+    } catch (ClosedByInterruptException e) {
+      call.close();
+      throw Session.interrupted(e);
     } catch (IOException e) {
       call.close();
       throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: lost the server: " + e.getMessage(), e);
@@ -47,8 +58,32 @@ final class SocketTransport implements SessionTransport {
   }
 
   @Override
-  public byte[] nextOutput() throws IOException {
-    return next(Frame.OUTPUT);
+  public byte[] nextOutput(long deadlineNanos) throws IOException, InterruptedException {
+    if (deadlineNanos == Long.MAX_VALUE) {
+      return readOutput();
+    }
+    long left = deadlineNanos - System.nanoTime();
+    ScheduledFuture<?> cut = DEADLINES.schedule(call::close, Math.max(0, left), TimeUnit.NANOSECONDS);
+    try {
+      return readOutput();
+    } catch (IOException e) {
+      if (cut.isDone() && !Thread.currentThread().isInterrupted()) {
+        return null;
+      }
+      throw e;
+    } finally {
+      cut.cancel(false);
+    }
+  }
+
+  private byte[] readOutput() throws IOException, InterruptedException {
+    try {
+      return next(Frame.OUTPUT);
+    } catch (ClosedByInterruptException e) {
+      InterruptedException interrupted = new InterruptedException("interrupted while reading the answer");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
   }
 
   /** Reads frames until one of {@code expected} type; the program's stderr is skipped. */
@@ -69,6 +104,12 @@ final class SocketTransport implements SessionTransport {
         throw call.unexpectedFrame();
       }
     }
+  }
+
+  /** Closing the connection is how a client leaves: the server drains the answers owed, or replaces the program. */
+  @Override
+  public void abandon(Failure failure, String message) {
+    call.close();
   }
 
   @Override

@@ -21,14 +21,14 @@ final class StderrPump {
   private final AtomicLong taken = new AtomicLong();
   private final AtomicLong handled = new AtomicLong();
   /** Where stderr goes besides the log: the call that asked for it, until its END has been sent. */
-  private volatile Worker.Sink target;
+  private volatile CallSink target;
 
   StderrPump(String logPrefix) {
     this.collector = new StderrCollector(logPrefix);
   }
 
   /** Forwards from now on to {@code sink}; null for nowhere but the log. */
-  void forwardTo(Worker.Sink sink) {
+  void forwardTo(CallSink sink) {
     target = sink;
   }
 
@@ -40,7 +40,7 @@ final class StderrPump {
       while ((read = source.stderr().read(buffer)) >= 0) {
         taken.addAndGet(read);
         collector.accept(buffer, 0, read);
-        Worker.Sink sink = target;
+        CallSink sink = target;
         if (sink != null) {
           sink.stderr(buffer, 0, read);
         }

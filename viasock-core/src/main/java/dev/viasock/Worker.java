@@ -3,128 +3,82 @@ package dev.viasock;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One program process and the accounting that keeps its records in order: how many input records it has
- * been sent, how many output records it has written, and to whom its output belongs. A worker serves one
- * conversation at a time; output is forwarded only while it answers input that was sent, so that no client
- * ever receives another's records.
- *
- * <p>A worker is one incarnation of the program: once the process has ended the worker is dead for good and
- * the pool makes a new one. Its life: STARTING (reading the prelude), IDLE, BUSY (attached to a
- * conversation), DRAINING (discarding the answers to a vanished client's records), DEAD.
+ * One program process: the thin I/O shell around its {@link RecordLedger}. It starts the program, reads its
+ * output and stderr on threads of its own, writes calls' input to it, and carries out what the ledger
+ * decides (end a call, stop the program, tell the pool), outside its lock. A worker is one incarnation of the
+ * program: once the process has ended the worker is dead for good and the pool makes a new one.
  */
-final class Worker {
+final class Worker implements Attachment.Target {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final int BUFFER = 1 << 16;
   /** A program that ends closes its pipes a moment before it can be reaped; this tells the two apart. */
   private static final Duration OUTPUT_CLOSED_GRACE = Duration.ofSeconds(1);
 
-  /** Where a conversation's output goes. */
-  interface Sink {
-    void output(byte[] bytes, int offset, int length) throws IOException;
-
-    void stderr(byte[] bytes, int offset, int length);
-
-    /** Ends the conversation: success when {@code failure} is null. Called at most once per sink. */
-    void finish(Failure failure, String message);
-  }
-
-  private enum State {
-    STARTING,
-    IDLE,
-    BUSY,
-    DRAINING,
-    DEAD
-  }
-
   private final int number;
+  private final WorkerContext context;
   private final ServerSpec spec;
-  private final ScheduledExecutorService scheduler;
-  private final Consumer<Worker> onChange;
-  private final LongAdder recordsServed;
-  private final Ticker ticker;
-  private final RecordWatchdog watchdog;
   private final StderrPump stderr;
   private final Object lock = new Object();
 
   // Guarded by lock.
-  private State state = State.STARTING;
+  private final RecordLedger ledger;
   private ProgramProcess process;
-  private byte[] prelude;
   private ViasockException failure;
-  private Attachment attached;
-  private boolean sinkFinished;
   private boolean forwardStderr;
-  private long sent;
-  private long answered;
-  private boolean inputEnded;
   private Failure killFailure;
   private String killReason;
-  private long idleSince;
-
-  // Touched only by the output thread. Output is forwarded in whole records: a program that dies halfway
-  // through one must not hand anyone part of it.
-  private final RecordScanner outputScanner;
-  private final HeldBytes heldOutput = new HeldBytes();
-  private final RecordScanner preludeScanner;
-  private final ByteArrayOutputStream preludeBytes = new ByteArrayOutputStream();
 
   private Worker(int number, WorkerContext context) {
     this.number = number;
+    this.context = context;
     this.spec = context.spec();
-    this.scheduler = context.scheduler();
-    this.onChange = context.onChange();
-    this.recordsServed = context.recordsServed();
-    this.ticker = context.ticker();
-    this.watchdog = new RecordWatchdog(context.ticker(), spec.processTimeout());
     this.stderr = new StderrPump("worker " + number + " stderr: ");
-    this.outputScanner = new RecordScanner(spec.framing().output());
-    this.preludeScanner = spec.framing().newPreludeScanner();
+    this.ledger = new RecordLedger(
+        spec.framing(), spec.program().name(), context.ticker(), spec.processTimeout(), spec.maxRecordSize());
   }
 
   /**
-   * Starts the program and returns at once; {@link #awaitReady} waits for its prelude. A program that cannot
-   * be started gives a dead worker whose {@link #awaitReady} reports why.
+   * Starts the program and returns once it runs; {@link #awaitReady} waits for its prelude. A program that
+   * cannot be started gives a dead worker whose {@link #awaitReady} reports why.
    */
   static Worker launch(int number, WorkerContext context) {
     Worker worker = new Worker(number, context);
-    worker.start(context.environment());
+    worker.start();
     return worker;
   }
 
-  private void start(Map<String, String> environment) {
+  private void start() {
     ProgramProcess started;
     try {
-      started = ProgramProcess.start(spec.program(), environment, Threads.named("worker-" + number + "-exec"));
+      started = ProgramProcess.start(spec.program(), context.environment(), Threads.named("worker-" + number + "-exec"));
     } catch (ViasockException e) {
       synchronized (lock) {
         failure = e;
-        state = State.DEAD;
+        ledger.exited(e.failure(), e.getMessage());
+        lock.notifyAll();
       }
       LOG.log(WARNING, e.getMessage());
       return;
     }
     synchronized (lock) {
       process = started;
-      watchdog.expect(spec.framing().preludeLength());
     }
     LOG.log(INFO, "worker " + number + " started " + spec.program().commandText() + " as pid " + started.pid());
     Threads.start("worker-" + number + "-output", this::pumpOutput);
     Threads.start("worker-" + number + "-stderr", () -> stderr.run(started));
     started.exit().thenAccept(this::onExit);
     if (!spec.framing().hasPrelude()) {
-      becomeReady();
+      act(ledgerStep(RecordLedger::ready));
     }
   }
 
@@ -135,13 +89,13 @@ final class Worker {
    */
   byte[] awaitReady() throws InterruptedException {
     synchronized (lock) {
-      while (state == State.STARTING) {
-        lock.wait(1000);
+      while (ledger.state() == RecordLedger.State.STARTING) {
+        lock.wait();
       }
-      if (state == State.DEAD) {
-        throw failure != null ? failure : new ViasockException(Failure.PROGRAM_FAILED, failureMessage());
+      if (ledger.state() == RecordLedger.State.DEAD) {
+        throw deadFailureLocked();
       }
-      return prelude;
+      return ledger.prelude();
     }
   }
 
@@ -150,20 +104,29 @@ final class Worker {
   }
 
   boolean isDead() {
-    synchronized (lock) {
-      return state == State.DEAD;
-    }
+    return state() == RecordLedger.State.DEAD;
   }
 
-  boolean isIdle() {
+  /** Whether a call may be attached now. */
+  boolean isAvailable() {
     synchronized (lock) {
-      return state == State.IDLE;
+      return ledger.available();
     }
   }
 
   boolean isStarting() {
+    return state() == RecordLedger.State.STARTING;
+  }
+
+  boolean isBusy() {
     synchronized (lock) {
-      return state == State.STARTING;
+      return ledger.busy();
+    }
+  }
+
+  private RecordLedger.State state() {
+    synchronized (lock) {
+      return ledger.state();
     }
   }
 
@@ -173,85 +136,89 @@ final class Worker {
    */
   boolean answeredARecord() {
     synchronized (lock) {
-      return answered > 0;
+      return ledger.answeredARecord();
+    }
+  }
+
+  /** How long the worker has been idle; zero unless it is idle. */
+  Duration idleFor() {
+    synchronized (lock) {
+      return ledger.idleFor();
     }
   }
 
   /** The program's process while it runs. */
-  java.util.Optional<ProcessHandle> program() {
+  Optional<ProcessHandle> program() {
     synchronized (lock) {
-      return process == null || state == State.DEAD ? java.util.Optional.empty() : ProcessHandle.of(process.pid());
-    }
-  }
-
-  boolean isBusy() {
-    synchronized (lock) {
-      return state == State.BUSY || state == State.DRAINING;
+      return process == null || ledger.state() == RecordLedger.State.DEAD
+          ? Optional.empty()
+          : ProcessHandle.of(process.pid());
     }
   }
 
   /**
-   * Gives the program to a conversation. The worker must be ready (see {@link #awaitReady}).
+   * Gives the program to a call. The worker must be ready (see {@link #awaitReady}).
    *
-   * @return the conversation's handle: the only way to send input, end it and detach
-   * @throws ViasockException why the program died, if it died since it was ready
+   * @return the call's handle: the only way to send input, end it and detach
+   * @throws ViasockException why the program died or is being replaced, if it is
    */
-  Attachment attach(Sink newSink, boolean forwardingStderr) {
+  Attachment attach(CallSink sink) {
     synchronized (lock) {
-      if (state == State.DEAD) {
-        throw failure != null ? failure : new ViasockException(Failure.PROGRAM_FAILED, failureMessage());
+      if (ledger.state() == RecordLedger.State.DEAD || ledger.condemned() != null) {
+        throw deadFailureLocked();
       }
-      if (state != State.IDLE) {
-        throw new IllegalStateException("worker " + number + " is " + state + ", not idle");
-      }
-      state = State.BUSY;
-      attached = new Attachment(this, newSink, spec.framing().input());
-      sinkFinished = false;
-      forwardStderr = forwardingStderr;
-      stderr.forwardTo(forwardingStderr ? newSink : null);
-      inputEnded = false;
-      return attached;
+      forwardStderr = false;
+      stderr.forwardTo(null);
+      return ledger.attach(this, sink, spec.maxRecordSize());
     }
   }
 
-  /**
-   * Writes the input records that {@code bytes} completes to the program. Bytes of a record not yet complete
-   * are held back until its end arrives, so that the program never holds part of a record: an unterminated
-   * last record is never sent, and a client that leaves mid-record leaves nothing behind. The records are
-   * counted before they are written, so that their answers, which cannot come sooner, are always expected.
-   *
-   * @throws IOException when the program no longer reads its input (it has died or is being stopped)
-   */
-  void send(Attachment owner, byte[] bytes, int offset, int length) throws IOException {
-    RecordScanner inputScanner = owner.inputScanner();
-    HeldBytes heldBack = owner.heldBack();
-    long before = inputScanner.records();
-    inputScanner.scan(bytes, offset, offset + length, Long.MAX_VALUE);
-    int cut = inputScanner.lastEnd();
-    if (cut < 0) {
-      heldBack.write(bytes, offset, length);
-      return;
+  /** Whether the worker is being replaced (or has died): a caller should lease another. */
+  boolean isCondemned() {
+    synchronized (lock) {
+      return ledger.condemned() != null || ledger.state() == RecordLedger.State.DEAD;
     }
-    long completed = inputScanner.records() - before;
+  }
+
+  @Override
+  public void forwardStderr(Attachment owner) {
+    synchronized (lock) {
+      if (ledger.isAttached(owner)) {
+        forwardStderr = true;
+        stderr.forwardTo(owner.sink());
+      }
+    }
+  }
+
+  @Override
+  public void fail(Attachment owner, Failure why, String message) {
+    act(ledgerStep(l -> l.fail(owner, why, message)));
+  }
+
+  @Override
+  public void send(Attachment owner, byte[] bytes, int offset, int length) throws IOException {
+    InputFramer framer = owner.framer();
+    long completed = framer.scan(bytes, offset, length);
+    if (completed < 0) {
+      String limit = MaxRecordSize.describe(spec.maxRecordSize());
+      act(ledgerStep(l -> l.fail(owner, Failure.RECORD_TOO_LARGE,
+          "viasock: an input record is larger than the maximum record size of " + limit + " ("
+              + MaxRecordSize.OPTION + "); it was not sent to the program, and the records before it were"
+              + " answered")));
+      LOG.log(INFO, "worker " + number + ": refused an input record larger than " + limit);
+      throw new IOException("an input record is larger than " + limit);
+    }
     ProgramProcess target;
     synchronized (lock) {
-      if (attached != owner) {
+      if (completed > 0) {
+        ledger.sent(owner, completed);
+      } else if (!ledger.isAttached(owner)) {
         throw new CallEndedException();
       }
-      if (state != State.BUSY || sinkFinished) {
-        throw new IOException("the conversation has ended");
-      }
-      sent += completed;
-      watchdog.expect(completed);
       target = process;
     }
     try {
-      if (heldBack.size() > 0) {
-        heldBack.writeTo(target.stdin());
-        heldBack.reset();
-      }
-      target.stdin().write(bytes, offset, cut - offset);
-      target.stdin().flush();
+      framer.deliver(target.stdin(), bytes, offset, length);
     } catch (IOException stoppedReading) {
       // Usually the program has died, and its exit says why; one that lives on without reading is broken.
       if (!target.awaitExit(OUTPUT_CLOSED_GRACE)) {
@@ -259,75 +226,69 @@ final class Worker {
       }
       throw stoppedReading;
     }
-    heldBack.write(bytes, cut, offset + length - cut);
   }
 
-  /** The conversation's input has ended: it ends when every record it sent has been answered. */
-  void endOfInput(Attachment owner) throws CallEndedException {
-    Runnable action;
+  @Override
+  public void endOfInput(Attachment owner) throws CallEndedException {
+    RecordLedger.Step step;
     synchronized (lock) {
-      if (attached != owner) {
-        throw new CallEndedException();
-      }
-      inputEnded = true;
-      action = answered == sent ? completeLocked(false) : null;
+      step = ledger.endOfInput(owner);
     }
-    run(action);
+    act(step);
   }
 
   /**
-   * Takes the program back from its conversation, which has ended or whose client has gone. Answers still
-   * owed to a vanished client are drained and discarded (bounded by the watchdog); the held-back part of an
-   * incomplete record is dropped, as the program never saw it.
+   * Takes the program back from a call, which has ended or whose caller has gone. Answers still owed are
+   * drained and discarded (bounded, see {@link #checkWatchdog}); the held-back part of an incomplete record
+   * is dropped with the handle, as the program never saw it.
    */
-  void detach(Attachment owner) {
-    boolean available = false;
+  @Override
+  public void detach(Attachment owner) {
+    RecordLedger.Step step;
     synchronized (lock) {
-      if (attached != owner) {
+      if (!ledger.isAttached(owner)) {
         return;
       }
       stderr.forwardTo(null);
-      attached = null;
-      sinkFinished = true;
-      if (state != State.BUSY) {
-        return;
-      }
-      if (answered < sent) {
-        state = State.DRAINING;
-        LOG.log(INFO, "worker " + number + " drains " + (sent - answered) + " answers to a client that left");
-      } else {
-        becomeIdleLocked();
-        available = true;
+      step = ledger.detach(owner);
+      if (ledger.state() == RecordLedger.State.DRAINING) {
+        LOG.log(INFO, "worker " + number + " drains " + ledger.owed() + " answers to a caller that left");
       }
     }
-    if (available) {
-      onChange.accept(this);
-    }
+    act(step);
   }
 
-  /** Stops the program now, and reports {@code reason} to the conversation it serves, if any. */
+  /** Stops the program now, and reports {@code reason} to the call it serves, if any. */
   void kill(Failure why, String reason) {
     ProgramProcess target;
     synchronized (lock) {
-      if (state == State.DEAD || killReason != null || process == null) {
+      if (ledger.state() == RecordLedger.State.DEAD || killReason != null || process == null) {
         return;
       }
+      ledger.condemn(reason);
       killFailure = why;
       killReason = reason;
       target = process;
     }
     LOG.log(WARNING, "worker " + number + " (pid " + target.pid() + "): " + reason);
-    target.terminate(scheduler);
+    target.terminate(context.scheduler());
   }
 
-  /** Called periodically: stops a program that has taken longer than the process timeout. */
+  /**
+   * Called periodically: stops a program that has taken longer than the process timeout, or that keeps a
+   * drain going past its bound (the answers owed to a caller that left are not coming).
+   */
   void checkWatchdog() {
-    if (watchdog.overdue()) {
-      boolean starting = isStarting();
-      kill(
-          Failure.TIMEOUT,
-          "the program " + spec.program().name() + " took longer than " + seconds(spec.processTimeout())
-              + " to " + (starting ? "write its prelude" : "answer a record") + " and was stopped (-w)");
+    String overdue;
+    String drainOverdue;
+    synchronized (lock) {
+      overdue = ledger.overdue();
+      drainOverdue = ledger.drainOverdue(context.drainBound());
+    }
+    if (overdue != null) {
+      kill(Failure.TIMEOUT, overdue);
+    } else if (drainOverdue != null) {
+      kill(Failure.PROGRAM_FAILED, drainOverdue);
     }
   }
 
@@ -336,12 +297,13 @@ final class Worker {
     ProgramProcess target;
     synchronized (lock) {
       target = process;
-      if (target == null || state == State.DEAD) {
+      if (target == null || ledger.state() == RecordLedger.State.DEAD) {
         return;
       }
       if (killReason == null) {
         killFailure = Failure.SERVER_UNAVAILABLE;
         killReason = "the server stopped";
+        ledger.condemn(killReason);
       }
     }
     List<ProcessHandle> children = target.children();
@@ -349,11 +311,11 @@ final class Worker {
     try {
       target.exit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
       children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      target.terminate(scheduler);
+    } catch (ExecutionException | TimeoutException e) {
+      target.terminate(context.scheduler());
       try {
         target.exit().get(ProgramProcess.TERMINATE_GRACE.toMillis() * 2, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+      } catch (ExecutionException | TimeoutException ignored) {
         LOG.log(WARNING, "worker " + number + " (pid " + target.pid() + ") did not end after SIGKILL");
       }
     }
@@ -384,179 +346,90 @@ final class Worker {
     }
   }
 
-  /** Handles output bytes from {@code from}; returns how far it got. */
+  /** Handles output bytes {@code [from, to)}; returns how far it got. */
   private int deliver(byte[] bytes, int from, int to, InputStream stdout) {
-    Sink target;
-    long allowance;
+    RecordLedger.Delivery delivery;
     synchronized (lock) {
-      if (state == State.DEAD || killReason != null) {
-        return to;
+      if (ledger.state() == RecordLedger.State.STARTING) {
+        int end = ledger.prelude(bytes, from, to);
+        if (ledger.state() == RecordLedger.State.IDLE) {
+          lock.notifyAll();
+          context.scheduler().execute(context.onChange());
+        }
+        return end;
       }
-      if (state == State.STARTING) {
-        return deliverPrelude(bytes, from, to);
-      }
-      allowance = sent - answered;
-      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
+      delivery = ledger.output(bytes, from, to);
     }
-    if (allowance == 0) {
-      protocolViolation(bytes, from, to);
+    if (delivery.step() != RecordLedger.Step.NONE) {
+      act(delivery.step());
       return to;
     }
-    long before = outputScanner.records();
-    int end = outputScanner.scan(bytes, from, to, allowance);
-    long completed = outputScanner.records() - before;
-    int cut = outputScanner.lastEnd();
-    if (cut < 0) {
-      heldOutput.write(bytes, from, end - from);
-    } else {
-      if (target != null) {
-        forward(target, bytes, from, cut);
-      }
-      heldOutput.reset();
-      heldOutput.write(bytes, cut, end - cut);
+    if (delivery.target() != null && delivery.cut() >= 0) {
+      forward(delivery.target(), bytes, from, delivery.cut());
     }
-    Runnable action = null;
-    recordsServed.add(completed);
+    context.recordsServed().add(delivery.completed());
+    boolean moreOutput = delivery.end() < to || available(stdout);
+    RecordLedger.Step step;
     synchronized (lock) {
-      answered += completed;
-      watchdog.answered(completed);
-      if (answered == sent) {
-        if (state == State.BUSY && inputEnded) {
-          action = completeLocked(end < to || available(stdout));
-        } else if (state == State.DRAINING) {
-          becomeIdleLocked();
-          action = () -> onChange.accept(this);
-        }
-      }
+      step = ledger.answered(delivery, bytes, moreOutput);
     }
-    run(action);
-    return end;
-  }
-
-  private int deliverPrelude(byte[] bytes, int from, int to) {
-    long before = preludeScanner.records();
-    int end = preludeScanner.scan(bytes, from, to, spec.framing().preludeLength() - before);
-    preludeBytes.write(bytes, from, end - from);
-    watchdog.answered(preludeScanner.records() - before);
-    if (preludeScanner.records() == spec.framing().preludeLength()) {
-      prelude = preludeBytes.toByteArray();
-      becomeIdleLocked();
-      scheduler.execute(() -> onChange.accept(this));
-    }
-    return end;
-  }
-
-  private void becomeIdleLocked() {
-    state = State.IDLE;
-    idleSince = ticker.read();
-    lock.notifyAll();
-  }
-
-  /** How long the worker has been idle; zero unless it is idle. */
-  Duration idleFor() {
-    synchronized (lock) {
-      return state == State.IDLE ? Duration.ofNanos(ticker.read() - idleSince) : Duration.ZERO;
-    }
-  }
-
-  private void becomeReady() {
-    synchronized (lock) {
-      if (state == State.STARTING) {
-        prelude = new byte[0];
-        becomeIdleLocked();
-      }
-    }
-    onChange.accept(this);
+    act(step);
+    return delivery.end();
   }
 
   /** Forwards whole records: the held-back start of the first one, then {@code bytes[from, end)}. */
-  private void forward(Sink target, byte[] bytes, int from, int end) {
+  private void forward(CallSink target, byte[] bytes, int from, int end) {
+    RecordWatchdog watchdog = ledger.watchdog();
     watchdog.pause();
     try {
-      if (heldOutput.size() > 0) {
-        target.output(heldOutput.buffer(), 0, heldOutput.size());
-      }
+      ledger.heldOutput().drainTo(target::output);
       target.output(bytes, from, end - from);
     } catch (IOException clientGone) {
-      boolean ours;
-      synchronized (lock) {
-        ours = attached != null && attached.sink() == target && !sinkFinished;
-        if (ours) {
-          sinkFinished = true;
-        }
-      }
-      if (ours) {
-        target.finish(Failure.OUTPUT_CLOSED, "viasock: the output was closed before every record was written");
-      }
+      act(ledgerStep(l -> l.outputFailed(target)));
     } finally {
       watchdog.resume();
     }
   }
 
-  /** Decides how the attached conversation ends, once every record it sent has been answered. */
-  private Runnable completeLocked(boolean extraOutput) {
-    if (sinkFinished || attached == null) {
-      return null;
+  /** Carries out a ledger's step, outside the lock. */
+  private void act(RecordLedger.Step step) {
+    if (step.endsACall()) {
+      if (step.failure() == null || step.failure() == Failure.UNTERMINATED_INPUT) {
+        endStderrForwarding();
+      }
+      step.sink().finish(step.failure(), step.message());
     }
-    Sink target = attached.sink();
-    sinkFinished = true;
-    if (extraOutput) {
-      String message =
-          "viasock: the program " + spec.program().name() + " wrote more output records than it was given input"
-              + " records, so its output cannot be trusted; it was restarted";
-      return () -> {
-        target.finish(Failure.PROGRAM_FAILED, message);
-        kill(Failure.PROGRAM_FAILED, "protocol violation: more output records than input records");
-      };
+    if (step.kill() != null) {
+      kill(Failure.PROGRAM_FAILED, step.kill());
     }
-    boolean catchUpStderr = forwardStderr;
-    if (attached.inputScanner().inRecord()) {
-      String message =
-          "viasock: the input ends with an unterminated record (" + describeTerminator(spec.framing().input())
-              + "); the records before it were answered, and it was not sent to the program";
-      return () -> {
-        endStderrForwarding(catchUpStderr);
-        target.finish(Failure.UNTERMINATED_INPUT, message);
-      };
+    if (step.available()) {
+      synchronized (lock) {
+        lock.notifyAll();
+      }
+      context.onChange().run();
     }
-    return () -> {
-      endStderrForwarding(catchUpStderr);
-      target.finish(null, "");
-    };
+  }
+
+  private interface LedgerAction {
+    RecordLedger.Step apply(RecordLedger ledger);
+  }
+
+  private RecordLedger.Step ledgerStep(LedgerAction action) {
+    synchronized (lock) {
+      return action.apply(ledger);
+    }
   }
 
   /** Lets the stderr written before the last answer reach the caller (with --stderr), then stops forwarding. */
-  private void endStderrForwarding(boolean forwarding) {
+  private void endStderrForwarding() {
+    boolean forwarding;
+    synchronized (lock) {
+      forwarding = forwardStderr;
+    }
     if (forwarding) {
       stderr.awaitForwarded();
     }
     stderr.forwardTo(null);
-  }
-
-  private static String describeTerminator(Terminator terminator) {
-    return terminator.everyLineEndsARecord()
-        ? "its last line has no newline"
-        : "no line after the last record matches the input terminator " + terminator;
-  }
-
-  private void protocolViolation(byte[] bytes, int from, int to) {
-    String sample = new String(bytes, from, Math.min(to - from, 80), java.nio.charset.StandardCharsets.UTF_8);
-    Sink target;
-    synchronized (lock) {
-      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
-      sinkFinished = true;
-    }
-    String message =
-        "viasock: the program " + spec.program().name() + " wrote more output records than it was given input"
-            + " records (output that answers no input), so its output cannot be trusted; it was restarted;"
-            + " if it writes a banner at start, give it with -P or --prelude-lines";
-    if (target != null) {
-      target.finish(Failure.PROGRAM_FAILED, message);
-    }
-    kill(
-        Failure.PROGRAM_FAILED,
-        "protocol violation: the program wrote output that answers no input record: \"" + sample.strip()
-            + "\" (a banner needs -P or --prelude-lines)");
   }
 
   private static boolean available(InputStream stdout) {
@@ -568,27 +441,27 @@ final class Worker {
   }
 
   private void onExit(int status) {
-    Sink target;
+    RecordLedger.Step step;
     String message;
-    Failure why;
     synchronized (lock) {
-      why = killFailure != null ? killFailure : Failure.PROGRAM_FAILED;
+      Failure why = killFailure != null ? killFailure : Failure.PROGRAM_FAILED;
       message = failureMessageLocked(status);
       failure = new ViasockException(why, message);
-      target = state == State.BUSY && !sinkFinished ? attached.sink() : null;
-      sinkFinished = true;
-      state = State.DEAD;
+      step = ledger.exited(why, message);
       lock.notifyAll();
     }
     LOG.log(killReason == null ? WARNING : INFO, "worker " + number + " ended: " + message.replace('\n', ' '));
-    if (target != null) {
-      target.finish(why, message);
-    }
-    onChange.accept(this);
+    act(step);
+    context.onChange().run();
   }
 
-  private String failureMessage() {
-    return killReason != null ? "viasock: " + killReason : "viasock: the program is not running";
+  private ViasockException deadFailureLocked() {
+    if (failure != null) {
+      return failure;
+    }
+    String reason = killReason != null ? killReason : ledger.condemned();
+    return new ViasockException(
+        Failure.PROGRAM_FAILED, reason != null ? "viasock: " + reason : "viasock: the program is not running");
   }
 
   private String failureMessageLocked(int status) {
@@ -600,10 +473,11 @@ final class Worker {
       message.append(status > 128 && status < 160
           ? " was killed by signal " + (status - 128) + " (exit status " + status + ")"
           : " exited with status " + status);
-      if (state == State.STARTING && spec.framing().hasPrelude()) {
+      RecordLedger.State state = ledger.state();
+      if (state == RecordLedger.State.STARTING && spec.framing().hasPrelude()) {
         message.append(" before it wrote its prelude");
-      } else if (state == State.BUSY || state == State.DRAINING) {
-        message.append(answered == 0 ? " before it answered any record" : " while answering a record");
+      } else if (ledger.busy()) {
+        message.append(ledger.answeredARecord() ? " while answering a record" : " before it answered any record");
       }
     }
     List<String> lastLines = stderr.tail();
@@ -614,16 +488,5 @@ final class Worker {
       }
     }
     return message.toString();
-  }
-
-  private static void run(Runnable action) {
-    if (action != null) {
-      action.run();
-    }
-  }
-
-  static String seconds(Duration duration) {
-    double seconds = duration.toNanos() / 1e9;
-    return (seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds)) + " s";
   }
 }

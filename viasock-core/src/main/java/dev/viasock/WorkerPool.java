@@ -6,86 +6,160 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The program processes behind one key: at most {@code size} workers, each leased to one conversation at a
- * time. A caller that finds every worker leased or busy waits its turn. A dead worker's slot gets a new
- * worker when one is needed; one that had answered records is replaced at once, so that the next caller
- * does not pay for the restart, while one that died before answering anything waits for the next caller
- * (restarting it at once could only loop).
+ * The program processes behind one key: at most {@code size} workers, each leased to one call at a time. A
+ * caller that finds every worker leased or busy waits its turn. A dead worker's slot gets a new worker when
+ * one is needed; one that had answered records is replaced at once, so that the next caller does not pay for
+ * the restart, while one that died before answering anything waits for the next caller (restarting it at
+ * once could only loop). Programs are started outside the pool's monitor: a slow start never holds up a
+ * release, a status or another caller's lease.
  */
 final class WorkerPool {
   private final Worker[] slots;
   private final boolean[] leased;
+  private final boolean[] launching;
   private final IntFunction<Worker> launcher;
   private boolean closed;
 
-  /** {@code launcher} starts a worker for a slot number; it must not block on the program. */
+  /** {@code launcher} starts a worker for a slot number; it must not wait for the program's prelude. */
   WorkerPool(int size, IntFunction<Worker> launcher) {
     this.slots = new Worker[size];
     this.leased = new boolean[size];
+    this.launching = new boolean[size];
     this.launcher = launcher;
   }
 
   /** Starts the first worker before anyone asks, so that its start-up overlaps the first client's. */
-  synchronized void prestart() {
-    if (!closed && slots[0] == null) {
-      slots[0] = launcher.apply(0);
+  void prestart() {
+    synchronized (this) {
+      if (closed || slots[0] != null || launching[0]) {
+        return;
+      }
+      launching[0] = true;
     }
+    launchInto(0, false);
   }
 
   /**
    * Leases a worker, which may still be starting: the caller waits for its prelude. Waits while every
-   * worker is leased or draining.
+   * worker is leased, draining or being replaced.
    *
    * @return null when the pool has been closed (the server is stopping)
    */
-  synchronized Worker lease() throws InterruptedException {
-    while (!closed) {
-      Worker chosen = pick();
-      if (chosen != null) {
-        leased[chosen.number()] = true;
-        return chosen;
+  Worker lease() throws InterruptedException {
+    int slot;
+    synchronized (this) {
+      while (true) {
+        if (closed) {
+          return null;
+        }
+        Worker chosen = pickRunning();
+        if (chosen != null) {
+          leased[chosen.number()] = true;
+          return chosen;
+        }
+        slot = emptySlot();
+        if (slot >= 0) {
+          leased[slot] = true;
+          launching[slot] = true;
+          break;
+        }
+        wait();
       }
-      wait(Duration.ofSeconds(1).toMillis());
+    }
+    return launchInto(slot, true);
+  }
+
+  private Worker pickRunning() {
+    for (int i = 0; i < slots.length; i++) {
+      if (!leased[i] && !launching[i] && slots[i] != null && slots[i].isAvailable()) {
+        return slots[i];
+      }
+    }
+    for (int i = 0; i < slots.length; i++) {
+      if (!leased[i] && !launching[i] && slots[i] != null && slots[i].isStarting()) {
+        return slots[i];
+      }
     }
     return null;
   }
 
-  private Worker pick() {
+  private int emptySlot() {
     for (int i = 0; i < slots.length; i++) {
-      if (!leased[i] && slots[i] != null && slots[i].isIdle()) {
-        return slots[i];
+      if (!leased[i] && !launching[i] && (slots[i] == null || slots[i].isDead())) {
+        return i;
       }
     }
-    for (int i = 0; i < slots.length; i++) {
-      if (!leased[i] && slots[i] != null && slots[i].isStarting()) {
-        return slots[i];
-      }
-    }
-    for (int i = 0; i < slots.length; i++) {
-      if (!leased[i] && (slots[i] == null || slots[i].isDead())) {
-        slots[i] = launcher.apply(i);
-        return slots[i];
-      }
-    }
-    return null;
+    return -1;
   }
 
-  synchronized void release(Worker worker) {
-    leased[worker.number()] = false;
-    replaceIfDied(worker);
-    notifyAll();
+  /** Starts a worker for {@code slot}, reserved by the caller, outside the monitor. */
+  private Worker launchInto(int slot, boolean leasing) {
+    Worker worker = null;
+    boolean lateForAClosedPool;
+    try {
+      worker = launcher.apply(slot);
+    } finally {
+      synchronized (this) {
+        launching[slot] = false;
+        if (worker != null) {
+          slots[slot] = worker;
+        }
+        lateForAClosedPool = closed;
+        if (worker == null || lateForAClosedPool) {
+          leased[slot] = false;
+        }
+        notifyAll();
+      }
+    }
+    if (lateForAClosedPool) {
+      stopLate(worker);
+      return null;
+    }
+    return leasing ? worker : null;
+  }
+
+  /** A worker that started after the pool closed: nobody else would stop it. */
+  private static void stopLate(Worker worker) {
+    Threads.start("stop-late-worker-" + worker.number(), () -> {
+      try {
+        worker.stop(Duration.ofSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  void release(Worker worker) {
+    synchronized (this) {
+      leased[worker.number()] = false;
+      notifyAll();
+    }
+    replaceDead();
   }
 
   /** Told by a worker whenever it may have become available or died. */
-  synchronized void changed(Worker worker) {
-    replaceIfDied(worker);
-    notifyAll();
+  void changed() {
+    synchronized (this) {
+      notifyAll();
+    }
+    replaceDead();
   }
 
-  private void replaceIfDied(Worker worker) {
-    int slot = worker.number();
-    if (!closed && worker.isDead() && slots[slot] == worker && !leased[slot] && worker.answeredARecord()) {
-      slots[slot] = launcher.apply(slot);
+  /** Restarts, outside the monitor, the dead workers that had answered records and that no one holds. */
+  private void replaceDead() {
+    List<Integer> replace = new ArrayList<>();
+    synchronized (this) {
+      for (int i = 0; i < slots.length; i++) {
+        Worker worker = slots[i];
+        if (!closed && !leased[i] && !launching[i] && worker != null && worker.isDead()
+            && worker.answeredARecord()) {
+          launching[i] = true;
+          replace.add(i);
+        }
+      }
+    }
+    for (int slot : replace) {
+      launchInto(slot, false);
     }
   }
 
@@ -97,7 +171,8 @@ final class WorkerPool {
     List<Worker> retired = new ArrayList<>();
     for (int i = 1; i < slots.length; i++) {
       Worker worker = slots[i];
-      if (worker != null && !leased[i] && worker.isIdle() && worker.idleFor().compareTo(idle) >= 0) {
+      if (worker != null && !leased[i] && !launching[i] && worker.isAvailable()
+          && worker.idleFor().compareTo(idle) >= 0) {
         slots[i] = null;
         retired.add(worker);
       }

@@ -32,7 +32,10 @@ class AttachmentTest {
   }
 
   /** Collects a call's output and how it ended. */
-  private static final class Collector implements Worker.Sink {
+  private static final class Collector implements CallSink {
+    @Override
+    public void accepted(byte[] prelude) {}
+
     final ByteArrayOutputStream output = new ByteArrayOutputStream();
     final CompletableFuture<Failure> end = new CompletableFuture<>();
 
@@ -63,7 +66,8 @@ class AttachmentTest {
         1,
         ImmutableList.of(),
         ImmutableList.of());
-    WorkerContext context = new WorkerContext(spec, null, Ticker.system(), scheduler, w -> {}, new LongAdder());
+    WorkerContext context = new WorkerContext(
+        spec, null, Ticker.system(), scheduler, () -> {}, new LongAdder(), WorkerContext.DRAIN_BOUND);
     Worker started = Worker.launch(0, context);
     started.awaitReady();
     return started;
@@ -78,14 +82,14 @@ class AttachmentTest {
   void aDetachedHandleIsRejectedAndNothingItSendsReachesTheProgram() throws Exception {
     worker = cat();
     Collector first = new Collector();
-    Attachment a = worker.attach(first, false);
+    Attachment a = worker.attach(first);
     send(a, "a1\n");
     a.endOfInput();
     assertThat(first.end.get(10, TimeUnit.SECONDS)).isNull();
     a.detach();
 
     Collector second = new Collector();
-    Attachment b = worker.attach(second, false);
+    Attachment b = worker.attach(second);
     assertThatThrownBy(() -> send(a, "SECRET-OF-A\n")).isInstanceOf(CallEndedException.class);
     assertThatThrownBy(() -> send(a, "half a rec")).isInstanceOf(CallEndedException.class);
     assertThatThrownBy(a::endOfInput).isInstanceOf(CallEndedException.class);
@@ -97,16 +101,16 @@ class AttachmentTest {
     assertThat(first.text()).isEqualTo("a1\n");
     assertThat(second.text()).isEqualTo("b1\nb2\n");
     b.detach();
-    assertThat(worker.isIdle()).isTrue();
+    assertThat(worker.isAvailable()).isTrue();
   }
 
   @Test
   void detachingTwiceOrAfterTheNextCallerAttachedLeavesTheNextCallerAttached() throws Exception {
     worker = cat();
-    Attachment a = worker.attach(new Collector(), false);
+    Attachment a = worker.attach(new Collector());
     a.detach();
     Collector second = new Collector();
-    Attachment b = worker.attach(second, false);
+    Attachment b = worker.attach(second);
     a.detach();
 
     send(b, "b1\n");

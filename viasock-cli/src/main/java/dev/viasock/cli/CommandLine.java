@@ -92,6 +92,27 @@ final class CommandLine {
     }
   }
 
+  /** A size in bytes: a whole number, or one with the suffix K, M or G (KiB, MiB, GiB). */
+  long sizeValue() throws UsageException {
+    String value = value();
+    String digits = value;
+    int shift = 0;
+    if (!value.isEmpty() && "KMG".indexOf(Character.toUpperCase(value.charAt(value.length() - 1))) >= 0) {
+      shift = 10 * (1 + "KMG".indexOf(Character.toUpperCase(value.charAt(value.length() - 1))));
+      digits = value.substring(0, value.length() - 1);
+    }
+    long number;
+    try {
+      number = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new UsageException(subcommand, "option " + name + " needs a size in bytes (or with K, M or G), not '" + value + "'");
+    }
+    if (number <= 0 || number > (Long.MAX_VALUE >> shift)) {
+      throw new UsageException(subcommand, "option " + name + " needs a positive size, not " + value);
+    }
+    return number << shift;
+  }
+
   java.time.Duration secondsValue() throws UsageException {
     String value = value();
     try {

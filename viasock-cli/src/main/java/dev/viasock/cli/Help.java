@@ -41,6 +41,9 @@ final class Help {
         -l, --log PATH                  the server's log (default: one per server in the state
                                         directory)
             --workers N                 program processes serving calls at once (default 1)
+            --max-record-size SIZE      the largest input or output record, in bytes or with K, M
+                                        or G; a larger one fails its call with status 67 (default
+                                        32M)
             --watch PATH                a file or directory whose change starts a new server
                                         (repeatable)
             --env NAME                  this variable's value becomes part of the server's key
@@ -59,6 +62,7 @@ final class Help {
              more records than it was given
         2    usage error (unknown option, bad pattern, non-numeric timeout)
         65   the input ends with an unterminated record (the records before it were served)
+        67   a record is larger than --max-record-size (only that call fails)
         69   the server could not be started or reached, or stopped without answering
         74   reading the input failed
         77   the state directory is not private to you

@@ -20,6 +20,7 @@ final class ProgramOptions {
   private Duration serverTimeout;
   private Path log;
   private Integer workers;
+  private Long maxRecordSize;
   private final List<Path> watched = new ArrayList<>();
   private final List<String> passedEnvironment = new ArrayList<>();
   private boolean forwardStderr;
@@ -79,6 +80,9 @@ final class ProgramOptions {
       case "--workers":
         workers = line.intValue(1);
         check.workers(workers);
+        break;
+      case "--max-record-size":
+        maxRecordSize = line.sizeValue();
         break;
       case "--watch":
         watched.add(Path.of(line.value()));
@@ -151,6 +155,9 @@ final class ProgramOptions {
     }
     if (workers != null) {
       builder.workers(workers);
+    }
+    if (maxRecordSize != null) {
+      builder.maxRecordSize(maxRecordSize);
     }
     for (Path path : watched) {
       builder.watch(path);

@@ -66,7 +66,7 @@ class ForegroundServerIT {
 
   @Test
   void foregroundServerStopsWhenIdleAndRemovesItsSocket() throws Exception {
-    Path socket = startServer("-W", "0.5", "cat");
+    Path socket = startServer("-W", "3", "cat");
 
     viasock.run("x\n", "client", socket.toString()).assertSucceeded();
 
