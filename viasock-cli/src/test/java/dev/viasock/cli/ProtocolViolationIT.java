@@ -69,15 +69,26 @@ class ProtocolViolationIT {
     assertThat(viasock.servers()).hasSize(1);
   }
 
+  /**
+   * An extra record in the middle of a call is seen when the call's answers outnumber its records. When the
+   * last answer comes after the count is complete, the call has already ended (with the extra record in its
+   * output: docs/reliability.md says so); what is guaranteed: the violation is logged, the program is
+   * replaced, and the next call is clean.
+   */
   @Test
-  void aStrayRecordInTheMiddleOfACallFailsItAndTheNextCallIsClean() throws Exception {
+  void aStrayRecordInTheMiddleOfACallIsCaughtAndTheNextCallIsClean() throws Exception {
     String program = doubler("dup.py", "        sys.stdout.write(f'{pid} dup\\n{pid} stray\\n')\n");
     String pid = programPid(viasock.run("a\n", "run", program).assertSucceeded().out());
 
     Viasock.Result violated = viasock.run("x\ndup\ny\nz\n", "run", program);
 
-    assertThat(violated.exitStatus()).as("exit status; stderr: %s", violated.stderr()).isEqualTo(1);
-    assertThat(violated.stderr()).startsWith("viasock: ").contains("more output records than");
+    if (violated.exitStatus() != 0) {
+      assertThat(violated.exitStatus()).as("exit status; stderr: %s", violated.stderr()).isEqualTo(1);
+      assertThat(violated.stderr()).startsWith("viasock: ").contains("more output records than");
+    }
+    Probes.await(Duration.ofSeconds(10),
+        () -> viasock.run(new byte[0], "log", program).out().contains("protocol violation"),
+        () -> "the log does not report the protocol violation");
     String next = viasock.run("n\n", "run", program).assertSucceeded().out();
     assertThat(programPid(next)).isNotEqualTo(pid);
     assertThat(next).doesNotContain("stray").doesNotContain(" y").doesNotContain(" z");
