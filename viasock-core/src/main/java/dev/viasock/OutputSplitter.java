@@ -13,7 +13,8 @@ public final class OutputSplitter {
   private final RecordScanner preludeScanner;
   private long preludeLeft;
   private final RecordScanner scanner;
-  private final HeldBytes partial = new HeldBytes();
+  /** The start of a record not yet complete: contiguous, as the receiver takes a record in one piece. */
+  private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
 
   OutputSplitter(Framing framing) {
     this.preludeScanner = framing.newPreludeScanner();
@@ -61,8 +62,9 @@ public final class OutputSplitter {
       }
       if (partial.size() > 0) {
         partial.write(bytes, position, next - position);
-        receiver.record(partial.buffer(), 0, partial.size());
+        byte[] whole = partial.toByteArray();
         partial.reset();
+        receiver.record(whole, 0, whole.length);
       } else {
         receiver.record(bytes, position, next - position);
       }
