@@ -30,6 +30,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
     add(args, "--idle-timeout-nanos", String.valueOf(spec.idleTimeout().toNanos()));
     add(args, "--workers", String.valueOf(spec.workers()));
     add(args, "--max-record-size", String.valueOf(spec.maxRecordSize()));
+    add(args, "--unbuffered", String.valueOf(spec.unbuffered()));
     for (String name : spec.environmentNames()) {
       add(args, "--env", name);
     }
@@ -61,6 +62,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
     long idleTimeout = 0;
     int workers = 1;
     long maxRecordSize = MaxRecordSize.DEFAULT;
+    boolean unbuffered = false;
     ImmutableList.Builder<String> environmentNames = ImmutableList.builder();
     ImmutableList.Builder<Path> watchPaths = ImmutableList.builder();
     int i = 0;
@@ -81,6 +83,7 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
         case "--idle-timeout-nanos": idleTimeout = Long.parseLong(value); break;
         case "--workers": workers = Integer.parseInt(value); break;
         case "--max-record-size": maxRecordSize = Long.parseLong(value); break;
+        case "--unbuffered": unbuffered = Boolean.parseBoolean(value); break;
         case "--env": environmentNames.add(value); break;
         case "--watch": watchPaths.add(Path.of(value)); break;
         default: throw new IllegalArgumentException("unknown daemon argument " + args[i]);
@@ -98,7 +101,8 @@ record DaemonArguments(ServerSpec spec, ServerFiles files) {
             workers,
             environmentNames.build(),
             watchPaths.build(),
-            maxRecordSize);
+            maxRecordSize,
+            unbuffered);
     return new DaemonArguments(spec, new ServerFiles(Path.of(stateDir), key, Path.of(log)));
   }
 }

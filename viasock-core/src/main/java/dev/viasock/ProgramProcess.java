@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -34,26 +33,34 @@ final class ProgramProcess {
   private final Process process;
   private final ExecuteWatchdog watchdog;
   private final HandedOverStreams streams;
+  private final PseudoTerminal terminal;
   private final CompletableFuture<Integer> exit;
 
   private ProgramProcess(
-      Process process, ExecuteWatchdog watchdog, HandedOverStreams streams, CompletableFuture<Integer> exit) {
+      Process process,
+      ExecuteWatchdog watchdog,
+      HandedOverStreams streams,
+      PseudoTerminal terminal,
+      CompletableFuture<Integer> exit) {
     this.process = process;
     this.watchdog = watchdog;
     this.streams = streams;
+    this.terminal = terminal;
     this.exit = exit;
   }
 
   /**
    * Starts {@code program}. {@code readers} is how many threads will read the program's stdout and stderr;
    * each calls {@link #readerDone()} when its stream ends, and the exit status is reported only after that
-   * (within a bound), so that no output is lost to commons-exec closing the streams.
+   * (within a bound), so that no output is lost to commons-exec closing the streams. With a terminal in
+   * {@code launch}, {@link #stdout()} reads the terminal, which is closed once the process has ended.
    *
    * @throws ViasockException {@link Failure#NOT_FOUND}, {@link Failure#NOT_EXECUTABLE} or
    *     {@link Failure#PROGRAM_FAILED} when it cannot be started
    */
-  static ProgramProcess start(Program program, Map<String, String> environment, ThreadFactory threads) {
+  static ProgramProcess start(Program program, ProgramLaunch launch, ThreadFactory threads) {
     HandedOverStreams streams = new HandedOverStreams();
+    PseudoTerminal terminal = launch.terminal();
     CompletableFuture<Process> launched = new CompletableFuture<>();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     ExecuteWatchdog watchdog =
@@ -70,11 +77,12 @@ final class ProgramProcess {
     executor.setExitValues(null);
     executor.setWatchdog(watchdog);
     executor.setProcessDestroyer(new LaunchCapture(launched));
-    CommandLine commandLine = new ExactCommandLine(program);
+    CommandLine commandLine = new ExactCommandLine(launch.command());
     try {
-      executor.execute(commandLine, environment, new ExecuteResultHandler() {
+      executor.execute(commandLine, launch.environment(), new ExecuteResultHandler() {
         @Override
         public void onProcessComplete(int exitValue) {
+          closeTerminal(terminal);
           exit.complete(exitValue);
         }
 
@@ -84,6 +92,7 @@ final class ProgramProcess {
          */
         @Override
         public void onProcessFailed(ExecuteException e) {
+          closeTerminal(terminal);
           Process started = launched.isDone() && !launched.isCompletedExceptionally() ? launched.join() : null;
           if (started != null && !started.isAlive()) {
             exit.complete(started.exitValue());
@@ -94,14 +103,27 @@ final class ProgramProcess {
         }
       });
       Process process = launched.get(LAUNCH_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-      return new ProgramProcess(process, watchdog, streams, exit);
+      if (terminal != null) {
+        // The program (and whatever it started that kept its stdout) closing the slave ends the output.
+        process.onExit().thenRun(terminal::closeSlave);
+      }
+      return new ProgramProcess(process, watchdog, streams, terminal, exit);
     } catch (ExecutionException e) {
+      closeTerminal(terminal);
       throw launchFailure(program, e.getCause());
     } catch (IOException | TimeoutException e) {
+      closeTerminal(terminal);
       throw launchFailure(program, e);
     } catch (InterruptedException e) {
+      closeTerminal(terminal);
       Thread.currentThread().interrupt();
       throw launchFailure(program, e);
+    }
+  }
+
+  private static void closeTerminal(PseudoTerminal terminal) {
+    if (terminal != null) {
+      terminal.close();
     }
   }
 
@@ -123,8 +145,9 @@ final class ProgramProcess {
     return streams.stdin;
   }
 
+  /** The program's stdout: the pipe, or with {@code -u} the terminal it writes to. */
   InputStream stdout() {
-    return streams.stdout;
+    return terminal != null ? terminal.output() : streams.stdout;
   }
 
   InputStream stderr() {
@@ -227,13 +250,9 @@ final class ProgramProcess {
   private static final class ExactCommandLine extends CommandLine {
     private final String[] command;
 
-    ExactCommandLine(Program program) {
-      super(program.executable().toString());
-      command = new String[program.arguments().size() + 1];
-      command[0] = program.executable().toString();
-      for (int i = 0; i < program.arguments().size(); i++) {
-        command[i + 1] = program.arguments().get(i);
-      }
+    ExactCommandLine(List<String> command) {
+      super(command.get(0));
+      this.command = command.toArray(new String[0]);
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Derives the name of the server that serves a spec. The key covers the working directory, the resolved
  * program, the arguments, the modification time, size and identity of every file the program or an argument
  * names (the {@code VALUE} of {@code --opt=VALUE} too), the framing and timeout options, the pool size, the
- * values of the passed environment variables and the watched files. Any change gives another key.
+ * values of the passed environment variables, the watched files and whether stdout is a terminal ({@code -u}).
+ * Any change gives another key.
  */
 final class ServerKey {
   /** 20 hex digits: 80 bits, short enough for any socket path, long enough never to collide among one user's servers. */
@@ -52,6 +53,7 @@ final class ServerKey {
     hasher.putLong(spec.processTimeout().toNanos()).putLong(spec.idleTimeout().toNanos());
     hasher.putInt(spec.workers());
     hasher.putLong(spec.maxRecordSize());
+    hasher.putBoolean(spec.unbuffered());
     hasher.putInt(spec.environmentNames().size());
     for (String name : spec.environmentNames()) {
       put(hasher, name);

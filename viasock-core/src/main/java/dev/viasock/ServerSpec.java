@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param environmentNames variables whose values are part of the key and passed to the program
  * @param watchPaths more files whose change makes a new server
  * @param maxRecordSize the largest record, input or output, in bytes; a call with a larger one fails
+ * @param unbuffered whether the program's stdout is a pseudo-terminal ({@code -u}), so that it flushes each
+ *     line
  */
 record ServerSpec(
     Program program,
@@ -24,7 +26,8 @@ record ServerSpec(
     int workers,
     ImmutableList<String> environmentNames,
     ImmutableList<Path> watchPaths,
-    long maxRecordSize) {
+    long maxRecordSize,
+    boolean unbuffered) {
 
   ServerSpec {
     checkArgument(!processTimeout.isNegative(), "process timeout must not be negative: %s", processTimeout);
@@ -36,7 +39,7 @@ record ServerSpec(
     checkArgument(maxRecordSize > 0, "the maximum record size must be positive, not %s", maxRecordSize);
   }
 
-  /** A spec with the default maximum record size. */
+  /** A spec with the default maximum record size, whose program writes into a pipe (no {@code -u}). */
   ServerSpec(
       Program program,
       Framing framing,
@@ -45,6 +48,6 @@ record ServerSpec(
       int workers,
       ImmutableList<String> environmentNames,
       ImmutableList<Path> watchPaths) {
-    this(program, framing, processTimeout, idleTimeout, workers, environmentNames, watchPaths, MaxRecordSize.DEFAULT);
+    this(program, framing, processTimeout, idleTimeout, workers, environmentNames, watchPaths, MaxRecordSize.DEFAULT, false);
   }
 }

@@ -333,6 +333,7 @@ public final class Serverizer {
     private Path stateDirectory;
     private Path logFile;
     private boolean forwardStderr;
+    private boolean unbuffered;
     private final List<String> environmentNames = new ArrayList<>();
     private final List<Path> watchPaths = new ArrayList<>();
     private Function<String, String> environment = new ProcessEnvironment();
@@ -477,6 +478,21 @@ public final class Serverizer {
     }
 
     /**
+     * Whether the program's stdout is a pseudo-terminal (in raw mode: the bytes pass unchanged) instead of a
+     * pipe, so that programs that keep their output in a buffer when writing to a pipe (C stdio, Python,
+     * Perl, Ruby: sed, grep, tr, ...) flush each line. The program's {@code TERM} is {@code dumb}; its stdin
+     * and stderr stay pipes. Where no pseudo-terminal can be had, {@code stdbuf -oL} and
+     * {@code PYTHONUNBUFFERED=1} are used instead, and the log says so. Part of the key.
+     *
+     * @param unbuffered true for a terminal; default false
+     * @return this builder
+     */
+    public Builder unbuffered(boolean unbuffered) {
+      this.unbuffered = unbuffered;
+      return this;
+    }
+
+    /**
      * Makes this environment variable's value part of the key (the program sees the caller's environment).
      *
      * @param name a variable name ({@code [A-Za-z_][A-Za-z0-9_]*})
@@ -557,7 +573,8 @@ public final class Serverizer {
               workers,
               ImmutableList.copyOf(environmentNames),
               ImmutableList.copyOf(watchPaths),
-              maxRecordSize);
+              maxRecordSize,
+              unbuffered);
       return new Serverizer(this, spec);
     }
   }

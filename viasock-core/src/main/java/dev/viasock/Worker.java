@@ -60,7 +60,11 @@ final class Worker implements Attachment.Target {
   private void start() {
     ProgramProcess started;
     try {
-      started = ProgramProcess.start(spec.program(), context.environment(), Threads.named("worker-" + number + "-exec"));
+      started =
+          ProgramProcess.start(
+              spec.program(),
+              ProgramLaunch.of(spec.program(), context.environment(), spec.unbuffered()),
+              Threads.named("worker-" + number + "-exec"));
     } catch (ViasockException e) {
       synchronized (lock) {
         failure = e;

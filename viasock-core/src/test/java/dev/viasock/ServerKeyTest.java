@@ -188,6 +188,16 @@ class ServerKeyTest {
   }
 
   @Test
+  void unbufferedIsPartOfTheKey() {
+    ServerSpec plain = spec();
+    ServerSpec unbuffered =
+        new ServerSpec(plain.program(), plain.framing(), plain.processTimeout(), plain.idleTimeout(),
+            plain.workers(), plain.environmentNames(), plain.watchPaths(), plain.maxRecordSize(), true);
+
+    assertThat(key(unbuffered)).isNotEqualTo(key(plain));
+  }
+
+  @Test
   void theValueOfAPassedEnvironmentVariableIsPartOfTheKey() {
     ServerSpec spec = spec(ImmutableList.of("MODEL_HOME"), ImmutableList.of());
     String unset = key(spec);

@@ -49,6 +49,10 @@ final class Help {
             --env NAME                  this variable's value becomes part of the server's key
                                         (repeatable); the program sees the environment of the
                                         call that started its server
+        -u, --unbuffered                the program's stdout is a pseudo-terminal (raw: bytes pass
+                                        unchanged), so that programs that keep their output in a
+                                        buffer when writing to a pipe (sed, grep, perl, python...)
+                                        flush each line; TERM=dumb
             --stderr                    forward the program's stderr to this call (default: log)
         -h, --help                      show this help
             --version                   show the version

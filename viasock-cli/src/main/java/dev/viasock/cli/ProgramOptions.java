@@ -24,6 +24,7 @@ final class ProgramOptions {
   private final List<Path> watched = new ArrayList<>();
   private final List<String> passedEnvironment = new ArrayList<>();
   private boolean forwardStderr;
+  private boolean unbuffered;
   boolean help;
   boolean version;
   /** {@code log -f}: follow the log. */
@@ -100,6 +101,11 @@ final class ProgramOptions {
         line.noValue();
         forwardStderr = true;
         break;
+      case "-u":
+      case "--unbuffered":
+        line.noValue();
+        unbuffered = true;
+        break;
       case "-f":
       case "--follow":
         onlyFor(line, subcommand, "log");
@@ -165,6 +171,6 @@ final class ProgramOptions {
     for (String name : passedEnvironment) {
       builder.passEnvironment(name);
     }
-    return builder.forwardStderr(forwardStderr);
+    return builder.unbuffered(unbuffered).forwardStderr(forwardStderr);
   }
 }
