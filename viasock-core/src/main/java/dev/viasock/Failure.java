@@ -20,6 +20,13 @@ public enum Failure {
   SERVER_UNAVAILABLE(69),
   /** Reading the caller's input failed. */
   INPUT_FAILED(74),
+  /**
+   * The program holds its answers in a buffer: it owed answers and sat waiting for more input instead of
+   * writing them (most programs keep their output in a buffer when writing to a pipe). It was stopped; the
+   * next call gets a fresh one. {@code -u} ({@code Serverizer.Builder.unbuffered}) or the program's own
+   * option to flush each line makes it work.
+   */
+  OUTPUT_BUFFERED(75),
   /** The state directory is not private to the user (wrong owner, group- or world-writable, or a symlink). */
   UNSAFE_STATE_DIRECTORY(77),
   /** The program took longer than the process timeout to answer one record, and was stopped. */

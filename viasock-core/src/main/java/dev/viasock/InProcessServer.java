@@ -46,10 +46,15 @@ public final class InProcessServer implements AutoCloseable {
     self[0] = pool;
     pool.prestart();
     scheduler.scheduleWithFixedDelay(
-        () -> pool.workers().forEach(Worker::checkWatchdog),
+        () -> pool.workers().forEach(InProcessServer::checkWorker),
         WATCHDOG_TICK.toMillis(),
         WATCHDOG_TICK.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  private static void checkWorker(Worker worker) {
+    worker.checkWatchdog();
+    worker.checkHeldAnswers();
   }
 
   /**

@@ -186,6 +186,7 @@ final class Server implements Administration {
     try {
       for (Worker worker : pool.workers()) {
         worker.checkWatchdog();
+        worker.checkHeldAnswers();
       }
       if (isStopping()) {
         return;

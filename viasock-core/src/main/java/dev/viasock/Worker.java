@@ -37,6 +37,12 @@ final class Worker implements Attachment.Target {
   private boolean forwardStderr;
   private Failure killFailure;
   private String killReason;
+  private HeldOutputDetector heldAnswers;
+
+  // What the detector of held answers reads: written by the input and output threads.
+  private volatile long bytesWritten;
+  private volatile long bytesRead;
+  private volatile boolean handlingOutput;
 
   private Worker(int number, WorkerContext context) {
     this.number = number;
@@ -76,6 +82,7 @@ final class Worker implements Attachment.Target {
     }
     synchronized (lock) {
       process = started;
+      heldAnswers = new HeldOutputDetector(context.ticker(), ProcActivityProbe.forProgram(started.pid()));
     }
     LOG.log(INFO, "worker " + number + " started " + spec.program().commandText() + " as pid " + started.pid());
     Threads.start("worker-" + number + "-output", this::pumpOutput);
@@ -223,6 +230,7 @@ final class Worker implements Attachment.Target {
     }
     try {
       framer.deliver(target.stdin(), bytes, offset, length);
+      bytesWritten += length;
     } catch (IOException stoppedReading) {
       // Usually the program has died, and its exit says why; one that lives on without reading is broken.
       if (!target.awaitExit(OUTPUT_CLOSED_GRACE)) {
@@ -296,6 +304,27 @@ final class Worker implements Attachment.Target {
     }
   }
 
+  /**
+   * Called periodically: stops a program that holds its answers in a buffer (see {@link HeldOutputDetector})
+   * instead of leaving its caller hanging.
+   */
+  void checkHeldAnswers() {
+    HeldOutputDetector detector;
+    boolean starting;
+    long owed;
+    synchronized (lock) {
+      if (ledger.state() == RecordLedger.State.DEAD || killReason != null || heldAnswers == null) {
+        return;
+      }
+      detector = heldAnswers;
+      starting = ledger.state() == RecordLedger.State.STARTING;
+      owed = ledger.watchdog().outstanding();
+    }
+    if (detector.holdsAnswers(new HeldOutputDetector.Progress(owed, bytesWritten, bytesRead, handlingOutput))) {
+      kill(Failure.OUTPUT_BUFFERED, HeldOutputDetector.reason(spec.program(), spec.unbuffered(), starting));
+    }
+  }
+
   /** Ends the program politely: closes its input, then stops it if it has not ended within a bound. */
   void stop(Duration grace) throws InterruptedException {
     ProgramProcess target;
@@ -335,10 +364,13 @@ final class Worker implements Attachment.Target {
     try {
       int read;
       while ((read = stdout.read(buffer)) >= 0) {
+        handlingOutput = true;
+        bytesRead += read;
         int position = 0;
         while (position < read) {
           position = deliver(buffer, position, read, stdout);
         }
+        handlingOutput = false;
       }
     } catch (IOException e) {
       // The stream was closed because the process ended: its exit is handled in onExit.
