@@ -34,7 +34,8 @@ record ProgramLaunch(ImmutableList<String> command, Map<String, String> environm
   }
 
   static ProgramLaunch of(Program program, Map<String, String> environment, boolean unbuffered) {
-    return of(program, environment, unbuffered, PseudoTerminal::openRaw);
+    // Without -u, nothing here may load JNA's classes: a server that needs no terminal does not pay for them.
+    return unbuffered ? of(program, environment, true, PseudoTerminal::openRaw) : of(program, environment, false, null);
   }
 
   static ProgramLaunch of(

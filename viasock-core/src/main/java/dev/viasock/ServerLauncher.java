@@ -43,6 +43,7 @@ final class ServerLauncher {
           "org.newsclub.lib.junixsocket.common.NarMetadata",
           "org.apache.commons.exec.CommandLine",
           "com.google.common.collect.ImmutableList",
+          "com.sun.jna.Native",
           ServerLauncher.OPTIONAL_MARKER);
 
   private ServerLauncher() {}
