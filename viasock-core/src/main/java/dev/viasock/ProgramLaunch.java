@@ -14,8 +14,8 @@ import java.util.Map;
  * becomes its stdout. Without {@code -u} it is the program as given. With {@code -u} the program is started
  * through {@code sh}, which opens the terminal's slave side as stdout and then execs the program (same pid,
  * stdin and stderr still pipes): the child, not this JVM, opens the terminal, so this JVM never acquires it as
- * its controlling terminal. {@code TERM=dumb}, so that programs that colour their output on a terminal do
- * not. Where no pseudo-terminal can be had, {@code -u} falls back to {@code stdbuf -oL} (C stdio) and
+ * its controlling terminal. {@code TERM=dumb} and {@code NO_COLOR=1}, so that programs that colour their
+ * output on a terminal do not. Where no pseudo-terminal can be had, {@code -u} falls back to {@code stdbuf -oL} (C stdio) and
  * {@code PYTHONUNBUFFERED=1}, and logs it.
  *
  * @param command the command line to execute
@@ -47,6 +47,7 @@ record ProgramLaunch(ImmutableList<String> command, Map<String, String> environm
     }
     Map<String, String> variables = new HashMap<>(environment != null ? environment : System.getenv());
     variables.put("TERM", "dumb");
+    variables.put("NO_COLOR", "1");
     try {
       PseudoTerminal terminal = opener.open();
       ImmutableList<String> command =

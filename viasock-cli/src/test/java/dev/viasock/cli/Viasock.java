@@ -33,6 +33,7 @@ final class Viasock implements AutoCloseable {
   private final Path stateDir;
   private final Path workDir;
   private final Map<String, String> environment = new HashMap<>();
+  private final java.util.Set<String> removed = new java.util.HashSet<>();
 
   /** A sandbox under {@code root}, which must be a fresh temporary directory. */
   Viasock(Path root) throws IOException {
@@ -48,6 +49,12 @@ final class Viasock implements AutoCloseable {
 
   Path workDir() {
     return workDir;
+  }
+
+  /** Removes a variable from the environment of the calls made from now on (and of their servers). */
+  Viasock unset(String name) {
+    removed.add(name);
+    return this;
   }
 
   /** Sets a variable for the calls made from now on (the launcher, the server and the program see it). */
@@ -109,6 +116,7 @@ final class Viasock implements AutoCloseable {
     command.add(LAUNCHER.toString());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().keySet().removeAll(removed);
     builder.environment().putAll(environment);
     try {
       return builder.start();
