@@ -69,6 +69,8 @@ final class Help {
         67   a record is larger than --max-record-size (only that call fails)
         69   the server could not be started or reached, or stopped without answering
         74   reading the input failed
+        75   the program kept its answers in a buffer (it owed answers and waited for more
+             input): try -u, or the program's own option to flush each line
         77   the state directory is not private to you
         124  the program took longer than --process-timeout to answer a record
         126  the program cannot be executed
