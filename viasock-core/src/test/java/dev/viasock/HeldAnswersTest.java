@@ -1,6 +1,7 @@
 package dev.viasock;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.viasock.Sandbox.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -33,12 +34,6 @@ class HeldAnswersTest {
   @AfterEach
   void tearDown() throws Exception {
     sandbox.close();
-  }
-
-  private static String run(InProcessServer server, String input) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    server.run(new ByteArrayInputStream(input.getBytes(UTF_8)), out);
-    return out.toString(UTF_8);
   }
 
   @Test

@@ -1,11 +1,10 @@
 package dev.viasock;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.viasock.Sandbox.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,12 +28,6 @@ class InProcessServerTest {
   @AfterEach
   void tearDown() throws Exception {
     sandbox.close();
-  }
-
-  private static String run(InProcessServer server, String input) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    server.run(new ByteArrayInputStream(input.getBytes(UTF_8)), out);
-    return out.toString(UTF_8);
   }
 
   @Test

@@ -39,6 +39,13 @@ final class Sandbox implements AutoCloseable {
     return file.toString();
   }
 
+  /** Runs {@code input} (UTF-8) through an in-process server and returns its output. */
+  static String run(InProcessServer server, String input) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    server.run(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out);
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** A builder for {@code command} that uses this sandbox's directories. */
   Serverizer.Builder serverizer(String... command) {
     return Serverizer.builder(List.of(command)).stateDirectory(stateDir).workingDirectory(workDir);
