@@ -50,16 +50,4 @@ record ServerSpec(
       ImmutableList<Path> watchPaths) {
     this(program, framing, processTimeout, idleTimeout, workers, environmentNames, watchPaths, MaxRecordSize.DEFAULT, false);
   }
-
-  /** A spec whose program writes into a pipe (no {@code -u}). */
-  ServerSpec(
-      Program program,
-      Framing framing,
-      Duration processTimeout,
-      Duration idleTimeout,
-      int workers,
-      ImmutableList<String> environmentNames,
-      ImmutableList<Path> watchPaths) {
-    this(program, framing, processTimeout, idleTimeout, workers, environmentNames, watchPaths, false);
-  }
 }
