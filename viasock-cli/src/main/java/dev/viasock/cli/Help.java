@@ -1,6 +1,11 @@
 package dev.viasock.cli;
 
-/** The help texts: what each subcommand does, its options, their defaults, and the exit statuses. */
+/**
+ * The help texts: what each subcommand does, its options, their defaults, and the exit statuses. They are
+ * also the source of the man page and the shell completions ({@link ManPage}, {@link Completion}), so their
+ * layout is a format: a heading ends with ':' at the start of a line, and a list (commands, options,
+ * statuses) has its items two spaces in and each description starting in one column.
+ */
 final class Help {
   private Help() {}
 
@@ -19,12 +24,13 @@ final class Help {
         stop PROGRAM [ARGS...]        stop the server that 'run' would use (same options)
         stop --all                    stop every server
         log [-f] PROGRAM [ARGS...]    print (or follow) the log of that server
+        doctor                        check what viasock needs on this machine
 
       Run 'viasock COMMAND --help' for a command's options.
       Exit status: 0 when every input record got its output record; see 'viasock run --help'.
       """;
 
-  private static final String PROGRAM_OPTIONS =
+  static final String PROGRAM_OPTIONS =
       """
       Options (before PROGRAM; everything from PROGRAM on, or after --, is the program's):
         -t, --input-terminator PATTERN  an input line (without its newline) that matches this
@@ -58,7 +64,7 @@ final class Help {
             --version                   show the version
       """;
 
-  private static final String EXIT_STATUSES =
+  static final String EXIT_STATUSES =
       """
       Exit status:
         0    every input record got its output record
@@ -81,6 +87,9 @@ final class Help {
       Environment:
         VIASOCK_DIR      where sockets, locks and logs live (default $XDG_RUNTIME_DIR/viasock,
                          else a per-user directory under the temp directory); must be private
+        VIASOCK_JAVA     the java that runs viasock (default $JAVA_HOME/bin/java, else java on PATH)
+        XDG_CACHE_HOME   an installed viasock keeps its class-data archives in $XDG_CACHE_HOME/viasock
+                         (default ~/.cache/viasock); 'viasock doctor' says which
       """;
 
   static final String RUN =
@@ -101,7 +110,12 @@ final class Help {
       Usage: viasock list [--json]
 
       Lists the running servers of the state directory: pid, busy/total workers, uptime, idle time,
-      records served, command, working directory and log. With --json, a JSON array for scripts.
+      records served, command, working directory and log.
+
+      Options:
+            --json      a JSON array for scripts instead of the table
+        -h, --help      show this help
+            --version   show the version
       """;
 
   static final String STOP =
@@ -112,7 +126,10 @@ final class Help {
       Stops the server that 'viasock run' with the same options, PROGRAM and ARGS (in this working
       directory) would use, or every server with --all. Current calls get a few seconds to finish.
       Exits 0 also when no such server runs (and says so on stderr).
-      """;
+
+      """
+          + PROGRAM_OPTIONS
+          + "      --all                       every server of the state directory (no PROGRAM then)\n";
 
   static final String LOG =
       """
@@ -120,6 +137,23 @@ final class Help {
 
       Prints the log of the server that 'viasock run' with the same options, PROGRAM and ARGS (in this
       working directory) would use. With -f (--follow), keeps printing what is appended, until Ctrl-C.
+
+      """
+          + PROGRAM_OPTIONS
+          + "  -f, --follow                    keep printing what is appended to the log\n";
+
+  static final String DOCTOR =
+      """
+      Usage: viasock doctor
+
+      Checks what viasock needs on this machine: the java that runs it and its version, the state
+      directory (private to you, and short enough for socket paths), the native client, and
+      pseudo-terminals. Prints each finding, and for each problem what to do about it.
+
+      Exit status:
+        0    nothing blocks viasock from working (warnings may have been printed)
+        1    something blocks viasock from working; the lines marked FAIL say what to fix
+        2    usage error
       """;
 
   static final String CLIENT =
@@ -132,4 +166,26 @@ final class Help {
         -h, --help      show this help
             --version   show the version
       """;
+
+  /** The help of {@code command}, as {@code viasock COMMAND --help} prints it; null for an unknown command. */
+  static String of(String command) {
+    switch (command) {
+      case "run":
+        return RUN;
+      case "server":
+        return SERVER;
+      case "client":
+        return CLIENT;
+      case "list":
+        return LIST;
+      case "stop":
+        return STOP;
+      case "log":
+        return LOG;
+      case "doctor":
+        return DOCTOR;
+      default:
+        return null;
+    }
+  }
 }

@@ -70,6 +70,8 @@ public final class Main {
         return Manage.stop(rest, System.out);
       case "log":
         return Manage.log(rest, System.out);
+      case "doctor":
+        return Doctor.run(rest, System.out);
       case "-h":
       case "--help":
       case "help":
