@@ -172,6 +172,7 @@ class DistributionIT {
   void theDistributionHoldsWhatAUserNeeds() {
     assertThat(unpacked.resolve("bin/viasock")).isExecutable();
     assertThat(unpacked.resolve("lib/viasock-cli.jar")).isRegularFile();
+    assertThat(unpacked.resolve("lib/jvm-options.properties")).content(UTF_8).contains("\nclient=-", "\nserver=-");
     assertThat(unpacked.resolve("share/man/man1/viasock.1")).isRegularFile();
     assertThat(unpacked.resolve("share/bash-completion/completions/viasock")).isRegularFile();
     assertThat(unpacked.resolve("share/zsh/site-functions/_viasock")).isRegularFile();
