@@ -70,6 +70,34 @@ final class CommandLine {
     }
   }
 
+  /**
+   * Answers {@code -h}/{@code --help} with {@code help} and {@code --version} with the version, on {@code out}.
+   *
+   * @return true when the current option was one of those (the command is then done), false otherwise
+   */
+  boolean answeredHelpOrVersion(String help, java.io.PrintStream out) throws UsageException {
+    switch (name) {
+      case "-h":
+      case "--help":
+        noValue();
+        out.print(help);
+        return true;
+      case "--version":
+        noValue();
+        out.println(Main.version());
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Fails when an operand follows the options of a command that takes none. */
+  void noOperands() throws UsageException {
+    if (next < args.size()) {
+      throw new UsageException(subcommand, "unexpected argument '" + args.get(next) + "'");
+    }
+  }
+
   UsageException unknown() {
     return new UsageException(subcommand, "unknown option " + name);
   }

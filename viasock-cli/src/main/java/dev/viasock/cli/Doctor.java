@@ -34,21 +34,12 @@ final class Doctor {
   static int run(List<String> args, PrintStream out) throws UsageException {
     CommandLine line = new CommandLine("doctor", args);
     while (line.nextOption()) {
-      switch (line.option()) {
-        case "-h":
-        case "--help":
-          out.print(Help.DOCTOR);
-          return 0;
-        case "--version":
-          out.println(Main.version());
-          return 0;
-        default:
-          throw line.unknown();
+      if (line.answeredHelpOrVersion(Help.DOCTOR, out)) {
+        return 0;
       }
+      throw line.unknown();
     }
-    if (!line.operands().isEmpty()) {
-      throw new UsageException("doctor", "unexpected argument '" + line.operands().get(0) + "'");
-    }
+    line.noOperands();
     return new Doctor(out).checkAll();
   }
 

@@ -23,25 +23,16 @@ final class Manage {
     boolean json = false;
     CommandLine line = new CommandLine("list", args);
     while (line.nextOption()) {
-      switch (line.option()) {
-        case "--json":
-          line.noValue();
-          json = true;
-          break;
-        case "-h":
-        case "--help":
-          out.print(Help.LIST);
-          return 0;
-        case "--version":
-          out.println(Main.version());
-          return 0;
-        default:
-          throw line.unknown();
+      if (line.option().equals("--json")) {
+        line.noValue();
+        json = true;
+      } else if (line.answeredHelpOrVersion(Help.LIST, out)) {
+        return 0;
+      } else {
+        throw line.unknown();
       }
     }
-    if (!line.operands().isEmpty()) {
-      throw new UsageException("list", "unexpected argument '" + line.operands().get(0) + "'");
-    }
+    line.noOperands();
     List<ServerStatus> servers = Servers.ofCurrentUser().list();
     out.print(json ? ServerTable.json(servers) : ServerTable.text(servers, Instant.now()));
     return 0;
