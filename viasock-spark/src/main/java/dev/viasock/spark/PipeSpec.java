@@ -31,17 +31,29 @@ public final class PipeSpec implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The program, then its arguments. */
   private final List<String> command;
+  /** The input terminator regex; empty: every line. */
   private String inputTerminator = "";
+  /** The output terminator regex; empty: every line. */
   private String outputTerminator = "";
+  /** The prelude in records. */
   private int outputPrelude;
+  /** The prelude in lines. */
   private int preludeLines;
+  /** The watchdog's bound per record; null: none. */
   private Duration processTimeout;
+  /** Program processes per executor (or host); 0: the executor's task slots. */
   private int workers;
+  /** The environment variables whose values are part of the key. */
   private List<String> passedEnvironment = List.of();
+  /** The program's working directory on the executors; null: the executor's. */
   private String workingDirectory;
+  /** How long an unused program is kept. */
   private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+  /** Whether each host's background server serves the program. */
   private boolean perHostServer;
+  /** The per-host server's state directory; null: viasock's default. */
   private String stateDirectory;
 
   private PipeSpec(List<String> command) {

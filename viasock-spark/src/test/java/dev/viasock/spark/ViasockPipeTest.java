@@ -194,6 +194,44 @@ class ViasockPipeTest {
   }
 
   @Test
+  void anErrorUpstreamFailsTheTaskWithThatErrorNotWithViasocks() {
+    JavaRDD<String> records =
+        context.parallelize(SparkTests.lines(100), 4).map(line -> {
+          if (line.equals("line 60")) {
+            throw new IllegalStateException("upstream broke on " + line);
+          }
+          return line;
+        });
+
+    assertThatThrownBy(() -> ViasockPipe.pipe(records, List.of(LINE_FILTER)).collect())
+        .isInstanceOf(SparkException.class)
+        .hasMessageContaining("java.lang.IllegalStateException: upstream broke on line 60")
+        .hasMessageNotContaining("viasock:");
+  }
+
+  @Test
+  void theExecutorsProgramsStopWhenIdle() throws Exception {
+    PipeSpec spec =
+        PipeSpec.of(List.of(LINE_FILTER, "--scratch", temp.resolve("run").toString())).idleTimeout(Duration.ofSeconds(1));
+
+    assertThat(ViasockPipe.pipe(context.parallelize(SparkTests.lines(100), 4), spec).count()).isEqualTo(100);
+    assertThat(LocalServers.shared().size()).isEqualTo(1);
+    List<ProcessHandle> programs =
+        Files.readAllLines(temp.resolve("run.pids")).stream()
+            .map(pid -> ProcessHandle.of(Long.parseLong(pid)))
+            .flatMap(java.util.Optional::stream)
+            .collect(Collectors.toList());
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while ((LocalServers.shared().size() > 0 || programs.stream().anyMatch(ProcessHandle::isAlive))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(LocalServers.shared().size()).as("servers kept").isZero();
+    assertThat(programs).as("programs still running").noneMatch(ProcessHandle::isAlive);
+  }
+
+  @Test
   @Disabled("core bug, being fixed in issue 8: concurrent cold starts of one key in one JVM fail with"
       + " OverlappingFileLockException (SpawnLock.acquire), so the first tasks of a stage fail")
   void thePerHostServerServesEveryPartitionFromOneBackgroundServer() {
