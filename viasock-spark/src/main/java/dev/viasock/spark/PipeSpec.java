@@ -217,7 +217,9 @@ public final class PipeSpec implements Serializable {
 
   /**
    * Where the per-host server keeps its socket and log. Default: viasock's ({@code $VIASOCK_DIR},
-   * {@code $XDG_RUNTIME_DIR/viasock}, {@code <tmpdir>/viasock-<uid>}, in the executor's environment).
+   * {@code $XDG_RUNTIME_DIR/viasock}, {@code <java.io.tmpdir>/viasock-<uid>}, in the executor's environment);
+   * set it when the executors' temporary directories differ (YARN gives each container its own), or they will
+   * not share a server.
    *
    * @param directory a directory on the executors' hosts, private to the user the executors run as
    * @return a new spec
