@@ -194,6 +194,15 @@ class ViasockPipeTest {
   }
 
   @Test
+  void aProgramMissingOnTheExecutorsFailsTheJobSayingSo() {
+    JavaRDD<String> records = context.parallelize(SparkTests.lines(10), 2);
+
+    assertThatThrownBy(() -> ViasockPipe.pipe(records, List.of("./no-such-program")).collect())
+        .isInstanceOf(SparkException.class)
+        .hasMessageContaining("viasock: program not found: ./no-such-program");
+  }
+
+  @Test
   void anErrorUpstreamFailsTheTaskWithThatErrorNotWithViasocks() {
     JavaRDD<String> records =
         context.parallelize(SparkTests.lines(100), 4).map(line -> {
