@@ -10,23 +10,28 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.TaskContext;
 
 /**
  * One partition streamed through the program: a thread of its own runs the call (viasock's input thread reads
  * the partition), while the task's thread takes the output records, one element each, from a bounded queue.
- * Neither side holds more than the queue's records and one read buffer. The output iterator ends when the call
- * has answered every record, or throws why it could not.
+ * Neither side holds more than the queue's records (at most 1,024 records and 4 Mi characters, or one larger
+ * record) and one read buffer. The output iterator ends when the call has answered every record, or throws why
+ * it could not.
  */
 final class PartitionCall implements Iterator<String>, AutoCloseable {
   /** Output records the program may run ahead of the task by; then it waits. */
   private static final int QUEUED_RECORDS = 1024;
+  /** And their characters: a record larger than this is queued alone. */
+  private static final int QUEUED_CHARS = 4 << 20;
 
   private static final long POLL_MILLIS = 100;
   private static final Object END = new Object();
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_RECORDS);
+  private final Semaphore queuedChars = new Semaphore(QUEUED_CHARS);
   private final RecordInput input;
   private final TaskContext task;
   private volatile boolean abandoned;
@@ -77,15 +82,27 @@ final class PartitionCall implements Iterator<String>, AutoCloseable {
   /** Queues an item for the task, waiting while the queue is full, until the task no longer reads. */
   private void offer(Object item) throws IOException {
     try {
+      while (!queuedChars.tryAcquire(chars(item), POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        checkRead();
+      }
       while (!queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-        if (abandoned) {
-          throw new IOException("the Spark task no longer reads the output");
-        }
+        checkRead();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while handing the output to the Spark task", e);
     }
+  }
+
+  private void checkRead() throws IOException {
+    if (abandoned) {
+      throw new IOException("the Spark task no longer reads the output");
+    }
+  }
+
+  /** What an item counts against the queue's characters. */
+  private static int chars(Object item) {
+    return item instanceof String ? Math.min(((String) item).length(), QUEUED_CHARS) : 0;
   }
 
   @Override
@@ -125,6 +142,7 @@ final class PartitionCall implements Iterator<String>, AutoCloseable {
       while ((item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS)) == null) {
         task.killTaskIfInterrupted();
       }
+      queuedChars.release(chars(item));
       return item;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -45,6 +45,10 @@ public final class PipeSpec implements Serializable {
   private Duration processTimeout;
   /** Program processes per executor (or host); 0: the executor's task slots. */
   private int workers;
+  /** Whether the program's stdout is a pseudo-terminal, for programs that buffer into a pipe. */
+  private boolean unbuffered;
+  /** The largest record in bytes; null: viasock's default. */
+  private Long maxRecordSize;
   /** The environment variables whose values are part of the key. */
   private List<String> passedEnvironment = List.of();
   /** The program's working directory on the executors; null: the executor's. */
@@ -68,6 +72,8 @@ public final class PipeSpec implements Serializable {
     this.preludeLines = other.preludeLines;
     this.processTimeout = other.processTimeout;
     this.workers = other.workers;
+    this.unbuffered = other.unbuffered;
+    this.maxRecordSize = other.maxRecordSize;
     this.passedEnvironment = other.passedEnvironment;
     this.workingDirectory = other.workingDirectory;
     this.idleTimeout = other.idleTimeout;
@@ -162,6 +168,29 @@ public final class PipeSpec implements Serializable {
    */
   public PipeSpec workers(int count) {
     return with(spec -> spec.workers = count);
+  }
+
+  /**
+   * Gives the program a pseudo-terminal as its stdout (viasock's {@code -u}), so that a program that keeps its
+   * output in a buffer when it writes to a pipe (sed, grep, tr, awk, Python, Perl: what {@code RDD.pipe} is
+   * often used with) answers each record at once. Without it such a program is stopped within seconds with
+   * viasock's "keeps its answers in a buffer" error (OUTPUT_BUFFERED) and the task fails.
+   *
+   * @return a new spec
+   */
+  public PipeSpec unbuffered() {
+    return with(spec -> spec.unbuffered = true);
+  }
+
+  /**
+   * The largest record, input or output, in bytes (viasock's {@code --max-record-size}); a task with a larger
+   * one fails with RECORD_TOO_LARGE. Default: viasock's, 32 MiB.
+   *
+   * @param bytes a positive number of bytes
+   * @return a new spec
+   */
+  public PipeSpec maxRecordSize(long bytes) {
+    return with(spec -> spec.maxRecordSize = bytes);
   }
 
   /**
@@ -265,6 +294,10 @@ public final class PipeSpec implements Serializable {
     if (workers != 0) {
       builder.workers(workers);
     }
+    if (maxRecordSize != null) {
+      builder.maxRecordSize(maxRecordSize);
+    }
+    builder.unbuffered(unbuffered);
     passedEnvironment.forEach(builder::passEnvironment);
     if (workingDirectory != null) {
       builder.workingDirectory(Path.of(workingDirectory));
@@ -305,6 +338,8 @@ public final class PipeSpec implements Serializable {
         && preludeLines == that.preludeLines
         && Objects.equals(processTimeout, that.processTimeout)
         && workers == that.workers
+        && unbuffered == that.unbuffered
+        && Objects.equals(maxRecordSize, that.maxRecordSize)
         && passedEnvironment.equals(that.passedEnvironment)
         && Objects.equals(workingDirectory, that.workingDirectory)
         && idleTimeout.equals(that.idleTimeout)

@@ -23,6 +23,8 @@ class PipeSpecTest {
             .preludeLines(1)
             .processTimeout(Duration.ofSeconds(30))
             .workers(3)
+            .unbuffered()
+            .maxRecordSize(1 << 20)
             .passEnvironment("MODEL_HOME")
             .workingDirectory("/srv/models")
             .idleTimeout(Duration.ofMinutes(5))
@@ -53,6 +55,7 @@ class PipeSpecTest {
     assertThatThrownBy(() -> PipeSpec.of(List.of())).hasMessageContaining("the command is empty");
     assertThatThrownBy(() -> spec.inputTerminator("(")).hasMessageContaining("invalid pattern '('");
     assertThatThrownBy(() -> spec.workers(65)).hasMessageContaining("workers must be between 1 and 64");
+    assertThatThrownBy(() -> spec.maxRecordSize(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> spec.processTimeout(Duration.ZERO)).hasMessageContaining("process timeout must be positive");
     assertThatThrownBy(() -> spec.passEnvironment("NOT A NAME")).hasMessageContaining("not an environment variable name");
     assertThatThrownBy(() -> spec.outputPrelude(1).preludeLines(2))

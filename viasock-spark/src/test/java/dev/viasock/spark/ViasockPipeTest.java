@@ -194,6 +194,27 @@ class ViasockPipeTest {
   }
 
   @Test
+  void aProgramThatBuffersIntoAPipeWorksUnbufferedLikeWithRddPipe() {
+    JavaRDD<String> records = context.parallelize(SparkTests.lines(300), 4);
+    List<String> sed = List.of("sed", "-e", "s/line/LINE/");
+
+    List<List<String>> viasock = ViasockPipe.pipe(records, PipeSpec.of(sed).unbuffered()).glom().collect();
+
+    assertThat(viasock).isEqualTo(records.pipe(sed).glom().collect());
+    assertThat(viasock.get(0)).startsWith("naïve café 0", "LINE 1");
+  }
+
+  @Test
+  void recordsLargerThanTheOutputQueuesBudgetPassWhole() {
+    String big = "b".repeat(6 << 20); // more than the 4 Mi characters the output queue holds
+    List<String> lines = List.of("small", big, big, "last");
+
+    List<String> output = ViasockPipe.pipe(context.parallelize(lines, 1), List.of(LINE_FILTER)).collect();
+
+    assertThat(output).isEqualTo(expectedLines(lines));
+  }
+
+  @Test
   void aProgramMissingOnTheExecutorsFailsTheJobSayingSo() {
     JavaRDD<String> records = context.parallelize(SparkTests.lines(10), 2);
 
