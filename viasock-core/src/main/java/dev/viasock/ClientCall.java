@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client's side of one call over a connected socket: it greets the server, waits for a worker, then
@@ -21,7 +20,11 @@ final class ClientCall {
     RETRY
   }
 
-  private static final int BUFFER = 1 << 16;
+  /**
+   * How long a failed call waits for its input thread, which may be blocked in a read of the caller's stream
+   * that cannot be cut short; once stopped it reads nothing more.
+   */
+  private static final java.time.Duration INPUT_JOIN_BOUND = java.time.Duration.ofMillis(250);
 
   private final SocketChannel channel;
   private final Path log;
@@ -43,22 +46,30 @@ final class ClientCall {
    * @throws ViasockException when the call failed; the message says why
    */
   Outcome stream(InputStream in, OutputStream out, OutputStream err) {
+    return stream(in, out, err, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #stream(InputStream, OutputStream, OutputStream)}, failing with {@link Failure#TIMEOUT} when
+   * the call has not ended within {@code timeout} (zero: no bound). A thread interrupted while it waits ends
+   * the call at once. When the call fails, nothing more is read from {@code in}.
+   */
+  Outcome stream(InputStream in, OutputStream out, OutputStream err, java.time.Duration timeout) {
+    java.util.concurrent.ScheduledFuture<?> deadline = null;
+    InputPump input = null;
     try (channel) {
       if (!greet(err != null)) {
         return Outcome.RETRY;
       }
-      AtomicReference<IOException> inputFailure = new AtomicReference<>();
-      Threads.start("client-input", new Runnable() {
-        // An inner class, not a lambda: a call's JVM links no method handle on its way.
-        @Override
-        public void run() {
-          pumpInput(in, inputFailure);
-        }
-      });
+      if (!timeout.isZero()) {
+        deadline = Deadlines.schedule(new Cut(), timeout.toNanos());
+      }
+      Sender sender = new Sender();
+      input = InputPump.start("client-input", in, sender);
       try {
         relayOutput(out, err);
       } catch (ViasockException e) {
-        IOException unreadable = inputFailure.get();
+        IOException unreadable = sender.unreadable;
         if (unreadable != null) {
           // The server ended the call because this client stopped sending: the input is what failed.
           throw new ViasockException(
@@ -67,8 +78,55 @@ final class ClientCall {
         throw e;
       }
       return Outcome.DONE;
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      Thread.currentThread().interrupt();
+      throw Session.interrupted(e);
     } catch (IOException e) {
+      if (deadline != null && deadline.isDone()) {
+        throw new ViasockException(Failure.TIMEOUT, withLog("viasock: the call did not end within "
+            + RecordLedger.seconds(timeout) + " (the call timeout); it was abandoned"), e);
+      }
       throw new ViasockException(Failure.SERVER_UNAVAILABLE, withLog("viasock: lost the server: " + e.getMessage()), e);
+    } finally {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      if (input != null) {
+        input.stopAndJoin(INPUT_JOIN_BOUND);
+      }
+    }
+  }
+
+  /** Closes the connection when the deadline passes. A class, not a lambda: a call's JVM links none. */
+  private final class Cut implements Runnable {
+    @Override
+    public void run() {
+      close();
+    }
+  }
+
+  /** Sends the caller's input as INPUT frames, then END_OF_INPUT. */
+  private final class Sender implements InputPump.Receiver {
+    volatile IOException unreadable;
+
+    @Override
+    public void piece(byte[] bytes, int offset, int length) throws IOException {
+      writer.send(Frame.INPUT, bytes, offset, length);
+    }
+
+    @Override
+    public void end() throws IOException {
+      writer.send(Frame.END_OF_INPUT);
+    }
+
+    @Override
+    public void unreadable(IOException e) {
+      unreadable = e;
+      try {
+        channel.shutdownOutput(); // Tells the server that this client is gone, not done.
+      } catch (IOException gone) {
+        // The server is gone too; the output side reports it.
+      }
     }
   }
 
@@ -91,29 +149,6 @@ final class ClientCall {
         throw endFailure();
       default:
         throw unexpectedFrame();
-    }
-  }
-
-  private void pumpInput(InputStream in, AtomicReference<IOException> inputFailure) {
-    byte[] buffer = new byte[BUFFER];
-    try {
-      int read;
-      while (true) {
-        try {
-          read = in.read(buffer);
-        } catch (IOException e) {
-          inputFailure.set(e);
-          channel.shutdownOutput(); // Tells the server that this client is gone, not done.
-          return;
-        }
-        if (read < 0) {
-          break;
-        }
-        writer.send(Frame.INPUT, buffer, 0, read);
-      }
-      writer.send(Frame.END_OF_INPUT);
-    } catch (IOException serverGone) {
-      // The output side reports what happened.
     }
   }
 

@@ -27,6 +27,7 @@ final class Connection implements Runnable {
   private final Administration server;
   private final IdleTimer idle;
   private final ScheduledExecutorService scheduler;
+  private volatile boolean droppedSilent;
 
   /** Only calls count as activity for {@code idle}; status and stop requests do not keep a server alive. */
   Connection(
@@ -92,21 +93,27 @@ final class Connection implements Runnable {
    */
   private boolean readGreeting(FrameReader reader) throws IOException {
     ScheduledFuture<?> cut = scheduler.schedule(this::dropSilentPeer, HELLO_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    boolean greeted;
     try {
-      return reader.next();
+      greeted = reader.next();
     } catch (IOException e) {
-      if (cut.isDone()) {
-        LOG.log(WARNING, "a client sent no greeting within " + RecordLedger.seconds(HELLO_BOUND) + "; dropped it");
+      if (!droppedSilent) {
+        LOG.log(WARNING, "a client sent garbage instead of a greeting (" + e.getMessage() + "); dropped it");
         return false;
       }
-      LOG.log(WARNING, "a client sent garbage instead of a greeting (" + e.getMessage() + "); dropped it");
-      return false;
+      greeted = false;
     } finally {
       cut.cancel(false);
     }
+    if (droppedSilent) {
+      LOG.log(WARNING, "a client sent no greeting within " + RecordLedger.seconds(HELLO_BOUND) + "; dropped it");
+      return false;
+    }
+    return greeted;
   }
 
   private void dropSilentPeer() {
+    droppedSilent = true;
     try {
       socket.close();
     } catch (IOException e) {

@@ -23,21 +23,33 @@ final class InputFramer {
   }
 
   /**
-   * Scans {@code bytes[offset, offset + length)}.
+   * Scans {@code bytes[offset, offset + length)}, record by record, up to a record larger than the maximum
+   * size, if there is one ({@link #tooLarge()}): the records before it are still delivered, it never is.
    *
-   * @return how many records it completes; -1 when the record still open has grown past the maximum size
+   * @return how many records it completes
    */
   long scan(byte[] bytes, int offset, int length) {
-    long before = scanner.records();
-    scanner.scan(bytes, offset, offset + length, Long.MAX_VALUE);
-    cut = scanner.lastEnd();
-    long open = cut < 0 ? held.size() + length : offset + length - cut;
-    if (open > maxRecordBytes) {
-      tooLarge = true;
-      held.reset();
-      return -1;
+    int end = offset + length;
+    int position = offset;
+    long open = held.size();
+    long completed = 0;
+    cut = -1;
+    while (position < end) {
+      int next = scanner.scan(bytes, position, end, 1);
+      open += next - position;
+      if (open > maxRecordBytes) {
+        tooLarge = true;
+        break;
+      }
+      if (scanner.lastEnd() < 0) {
+        break;
+      }
+      completed++;
+      cut = next;
+      open = 0;
+      position = next;
     }
-    return scanner.records() - before;
+    return completed;
   }
 
   /**
@@ -46,17 +58,25 @@ final class InputFramer {
    * scan completed no record, only holds the bytes back.
    */
   void deliver(OutputStream program, byte[] bytes, int offset, int length) throws IOException {
-    if (cut < 0) {
-      held.write(bytes, offset, length);
-      return;
+    if (cut >= 0) {
+      if (held.size() > 0) {
+        held.drainTo(program::write);
+        held.reset();
+      }
+      program.write(bytes, offset, cut - offset);
+      program.flush();
     }
-    if (held.size() > 0) {
-      held.drainTo(program::write);
+    if (tooLarge) {
       held.reset();
+    } else {
+      int from = Math.max(cut, offset);
+      held.write(bytes, from, offset + length - from);
     }
-    program.write(bytes, offset, cut - offset);
-    program.flush();
-    held.write(bytes, cut, offset + length - cut);
+  }
+
+  /** Whether a record larger than the maximum size was found: the call must fail. */
+  boolean tooLarge() {
+    return tooLarge;
   }
 
   /** Whether bytes of a record not yet complete are held back (or were refused as too large). */

@@ -294,14 +294,29 @@ final class RecordLedger {
     if (allowance == 0) {
       return new Delivery(null, from, -1, to, 0, unansweringOutput(bytes, from, to, target));
     }
-    long before = outputScanner.records();
-    int end = outputScanner.scan(bytes, from, to, allowance);
-    int cut = outputScanner.lastEnd();
-    long completed = outputScanner.records() - before;
-    if (cut < 0 && heldOutput.size() + (end - from) > maxRecordBytes) {
-      return new Delivery(null, from, -1, to, 0, outputTooLarge(target));
+    int position = from;
+    int cut = -1;
+    long open = heldOutput.size();
+    long completed = 0;
+    while (position < to && completed < allowance) {
+      int next = outputScanner.scan(bytes, position, to, 1);
+      open += next - position;
+      if (open > maxRecordBytes) {
+        if (completed > 0) {
+          // The records before it are delivered first; the next look at the rest fails the call.
+          return new Delivery(target, from, cut, cut, completed, Step.NONE);
+        }
+        return new Delivery(null, from, -1, to, 0, outputTooLarge(target));
+      }
+      position = next;
+      if (outputScanner.lastEnd() < 0) {
+        break;
+      }
+      completed++;
+      cut = next;
+      open = 0;
     }
-    return new Delivery(target, from, cut, end, completed, Step.NONE);
+    return new Delivery(target, from, cut, position, completed, Step.NONE);
   }
 
   /** The start of an output record whose end has not arrived: forwarded before the delivery's bytes. */

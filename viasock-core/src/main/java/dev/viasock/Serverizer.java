@@ -111,7 +111,7 @@ public final class Serverizer {
     ServerFiles files = files();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       ClientCall call = new ClientCall(connect(files), files.log());
-      if (call.stream(in, out, forwardStderr ? err : null) == ClientCall.Outcome.DONE) {
+      if (call.stream(in, out, forwardStderr ? err : null, callTimeout) == ClientCall.Outcome.DONE) {
         return;
       }
     }

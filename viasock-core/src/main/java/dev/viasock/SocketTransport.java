@@ -4,16 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Arrays;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /** A session's records over a server's socket. */
 final class SocketTransport implements SessionTransport {
-  /** Closes the connection of a session call whose deadline passed, which unblocks its reader. */
-  private static final ScheduledExecutorService DEADLINES =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("session-deadline"));
-
   private final ClientCall call;
 
   private SocketTransport(ClientCall call) {
@@ -63,7 +57,7 @@ final class SocketTransport implements SessionTransport {
       return readOutput();
     }
     long left = deadlineNanos - System.nanoTime();
-    ScheduledFuture<?> cut = DEADLINES.schedule(call::close, Math.max(0, left), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> cut = Deadlines.schedule(call::close, left);
     try {
       return readOutput();
     } catch (IOException e) {

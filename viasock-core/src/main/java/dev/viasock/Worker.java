@@ -210,7 +210,8 @@ final class Worker implements Attachment.Target {
   public void send(Attachment owner, byte[] bytes, int offset, int length) throws IOException {
     InputFramer framer = owner.framer();
     long completed = framer.scan(bytes, offset, length);
-    if (completed < 0) {
+    writeInput(owner, framer, completed, bytes, offset, length);
+    if (framer.tooLarge()) {
       String limit = MaxRecordSize.describe(spec.maxRecordSize());
       act(ledgerStep(l -> l.fail(owner, Failure.RECORD_TOO_LARGE,
           "viasock: an input record is larger than the maximum record size of " + limit + " ("
@@ -219,6 +220,12 @@ final class Worker implements Attachment.Target {
       LOG.log(INFO, "worker " + number + ": refused an input record larger than " + limit);
       throw new IOException("an input record is larger than " + limit);
     }
+  }
+
+  /** Counts the records {@code bytes} completes as sent, then writes them to the program. */
+  private void writeInput(
+      Attachment owner, InputFramer framer, long completed, byte[] bytes, int offset, int length)
+      throws IOException {
     ProgramProcess target;
     synchronized (lock) {
       if (completed > 0) {

@@ -206,9 +206,31 @@ class RecordLedgerTest {
     framer.deliver(program, fine, 0, fine.length);
     byte[] more = " record that goes on and on".getBytes(US_ASCII);
 
-    assertThat(framer.scan(more, 0, more.length)).isEqualTo(-1);
+    assertThat(framer.scan(more, 0, more.length)).isZero();
+    framer.deliver(program, more, 0, more.length);
+    assertThat(framer.tooLarge()).isTrue();
     assertThat(program.toString(US_ASCII)).isEqualTo("fine\n");
     assertThat(framer.holdsNothing()).as("what it held is released").isTrue();
+  }
+
+  @Test
+  void aWholeRecordOverTheMaximumIsRefusedEvenWhenItArrivesInOnePiece() throws Exception {
+    InputFramer framer = new InputFramer(Terminator.everyLine(), 16);
+    byte[] input = "ok\na record of more than sixteen bytes\n".getBytes(US_ASCII);
+    ByteArrayOutputStream program = new ByteArrayOutputStream();
+    assertThat(framer.scan(input, 0, input.length)).as("the record before it").isEqualTo(1);
+    framer.deliver(program, input, 0, input.length);
+    assertThat(framer.tooLarge()).isTrue();
+    assertThat(program.toString(US_ASCII)).isEqualTo("ok\n");
+
+    RecordLedger ledger = ledger(Duration.ZERO, 16);
+    Sink sink = new Sink();
+    Attachment call = ledger.attach(NO_WORKER, sink, 16);
+    ledger.sent(call, 2);
+    RecordLedger.Step step = output(ledger, "ok\nan answer of more than sixteen bytes\n");
+    assertThat(sink.failure).isEqualTo(Failure.RECORD_TOO_LARGE);
+    assertThat(sink.got.toString(US_ASCII)).as("the answer before it is delivered").isEqualTo("ok\n");
+    assertThat(step.kill()).isNotNull();
   }
 
   @Test

@@ -140,6 +140,26 @@ final class Probes {
     }
   }
 
+  /** A server's open descriptors, threads and resident memory, from /proc. */
+  record Sample(long fds, long threads, long rssKib) {
+    static Sample of(long pid) throws IOException {
+      long fds;
+      try (var entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+        fds = entries.count();
+      }
+      long threads = 0;
+      long rss = 0;
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("Threads:")) {
+          threads = Long.parseLong(line.replaceAll("\\D", ""));
+        } else if (line.startsWith("VmRSS:")) {
+          rss = Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+      return new Sample(fds, threads, rss);
+    }
+  }
+
   /** Starts {@code command} in {@code directory} with the sandbox's state directory. */
   static Call start(Viasock viasock, Path directory, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());

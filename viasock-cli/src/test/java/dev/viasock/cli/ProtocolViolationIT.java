@@ -95,6 +95,35 @@ class ProtocolViolationIT {
   }
 
   /**
+   * Output written after a call ended and before the next caller arrives answers nobody: it is discarded and
+   * logged, and the program is replaced before anyone is attached to it, so the next caller never sees it.
+   */
+  @Test
+  void outputWrittenBetweenCallsIsDiscardedAndTheNextCallerGetsAFreshProgram() throws Exception {
+    String program = viasock.script("between.py",
+        "#!" + PYTHON + "\n"
+            + "import os, sys, threading\n"
+            + "pid = os.getpid()\n"
+            + "def stray():\n"
+            + "    sys.stdout.write(f'{pid} stray\\n')\n"
+            + "    sys.stdout.flush()\n"
+            + "for line in sys.stdin:\n"
+            + "    sys.stdout.write(f'{pid} {line}')\n"
+            + "    sys.stdout.flush()\n"
+            + "    if line == 'later\\n':\n"
+            + "        threading.Timer(1.0, stray).start()\n");
+    String pid = programPid(viasock.run("a\n", "run", program).assertSucceeded().out());
+    assertThat(viasock.run("later\n", "run", program).assertSucceeded().out()).isEqualTo(pid + " later\n");
+
+    Probes.await(Duration.ofSeconds(10),
+        () -> viasock.run(new byte[0], "log", program).out().contains("between calls"),
+        () -> "the log does not report the output written between calls");
+    String next = viasock.run("n\n", "run", program).assertSucceeded().out();
+    assertThat(programPid(next)).as("a fresh program").isNotEqualTo(pid);
+    assertThat(next).isEqualTo(programPid(next) + " n\n");
+  }
+
+  /**
    * A record written long after its call ended, while the next call's first record is outstanding, cannot be
    * told from that record's answer (docs/reliability.md says so). What viasock guarantees: the real answer
    * that follows answers nothing, so the program is restarted, it is logged, and later callers are clean.

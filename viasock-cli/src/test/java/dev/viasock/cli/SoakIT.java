@@ -30,7 +30,7 @@ class SoakIT {
   static final int PARALLEL_CALLERS = 20;
   static final int CALLS_PER_PARALLEL_CALLER = Integer.getInteger("soak.perCaller", 20);
   /** docs/reliability.md states this bound. */
-  static final long RSS_BOUND_KIB = 96 * 1024;
+  static final long RSS_BOUND_KIB = MemoryIT.BOUND_KIB;
 
   @TempDir Path temp;
   Viasock viasock;
@@ -86,25 +86,10 @@ class SoakIT {
     }
   }
 
-  record Sample(long fds, long threads, long rssKib) {}
-
   /** Samples after a quiet moment: the server ends idle connection threads after 5 s. */
-  private Sample sample(long pid) throws IOException, InterruptedException {
+  private Probes.Sample sample(long pid) throws IOException, InterruptedException {
     Thread.sleep(6_000);
-    long fds;
-    try (var entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-      fds = entries.count();
-    }
-    long threads = 0;
-    long rss = 0;
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("Threads:")) {
-        threads = Long.parseLong(line.replaceAll("\\D", ""));
-      } else if (line.startsWith("VmRSS:")) {
-        rss = Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return new Sample(fds, threads, rss);
+    return Probes.Sample.of(pid);
   }
 
   @Test
@@ -115,7 +100,7 @@ class SoakIT {
     }
     assertThat(viasock.servers()).hasSize(1);
     long server = viasock.servers().get(0).pid();
-    Sample start = sample(server);
+    Probes.Sample start = sample(server);
     long began = System.nanoTime();
 
     for (int i = 0; i < SEQUENTIAL_CALLS; i++) {
@@ -125,7 +110,7 @@ class SoakIT {
     long parallelBegan = System.nanoTime();
     parallelBurst(100_000, CALLS_PER_PARALLEL_CALLER);
     long parallelNanos = System.nanoTime() - parallelBegan;
-    Sample end = sample(server);
+    Probes.Sample end = sample(server);
 
     String figures = String.format(
         "soak: %d sequential calls in %.1f s (%.1f ms each), %d parallel calls (%d callers) in %.1f s;"
