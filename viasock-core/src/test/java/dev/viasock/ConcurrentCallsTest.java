@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,47 +69,6 @@ class ConcurrentCallsTest {
     assertThat(sandbox.servers()).hasSize(1);
   }
 
-  /** Endless records of caller A's secret: its input never ends by itself. */
-  private static InputStream endlessSecrets() {
-    byte[] line = "SECRET-OF-A\n".getBytes(UTF_8);
-    return new InputStream() {
-      private long position;
-
-      @Override
-      public int read() {
-        return line[(int) (position++ % line.length)];
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) {
-        for (int i = 0; i < length; i++) {
-          buffer[offset + i] = (byte) read();
-        }
-        return length;
-      }
-    };
-  }
-
-  /** Fails after the first write, as a pipe closed mid-stream does. */
-  private static OutputStream failingMidStream() {
-    return new OutputStream() {
-      private boolean wrote;
-
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        if (wrote) {
-          throw new IOException("closed");
-        }
-        wrote = true;
-      }
-    };
-  }
-
   @Test
   void anInProcessCallerFailingMidStreamWhileAnotherRunsNeverHandsItsRecordsToIt() throws Exception {
     StringBuilder input = new StringBuilder();
@@ -124,7 +80,7 @@ class ConcurrentCallsTest {
       for (int round = 0; round < 30; round++) {
         Future<Throwable> a = threads.submit(() -> {
           try {
-            server.run(endlessSecrets(), failingMidStream());
+            server.run(TestStreams.endlessSecrets(), TestStreams.failingAfter(1));
             return null;
           } catch (ViasockException e) {
             return e;

@@ -5,9 +5,6 @@ import static dev.viasock.Sandbox.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -71,52 +68,12 @@ class InProcessServerTest {
     }
   }
 
-  /** Endless records of caller A's secret: its input never ends by itself. */
-  private static InputStream endlessSecrets() {
-    byte[] line = "SECRET-OF-A\n".getBytes(UTF_8);
-    return new InputStream() {
-      private long position;
-
-      @Override
-      public int read() {
-        return line[(int) (position++ % line.length)];
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) {
-        for (int i = 0; i < length; i++) {
-          buffer[offset + i] = (byte) read();
-        }
-        return length;
-      }
-    };
-  }
-
-  /** Accepts {@code writes} writes, then fails as a closed pipe does. */
-  private static OutputStream failingAfter(int writes) {
-    return new OutputStream() {
-      private int left = writes;
-
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        if (left-- <= 0) {
-          throw new IOException("closed");
-        }
-      }
-    };
-  }
-
   @Test
   void aCallerFailingMidStreamNeverHandsItsRecordsToTheNextCaller() throws Exception {
     try (InProcessServer server = sandbox.serverizer("cat").build().startInProcess()) {
       for (int round = 0; round < 40; round++) {
         int writes = round % 3;
-        assertThatThrownBy(() -> server.run(endlessSecrets(), failingAfter(writes)))
+        assertThatThrownBy(() -> server.run(TestStreams.endlessSecrets(), TestStreams.failingAfter(writes)))
             .isInstanceOfSatisfying(
                 ViasockException.class, e -> assertThat(e.failure()).isEqualTo(Failure.OUTPUT_CLOSED));
 

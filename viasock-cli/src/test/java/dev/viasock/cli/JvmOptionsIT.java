@@ -41,8 +41,8 @@ class JvmOptionsIT {
     assertThat(viasock.servers()).hasSize(1);
     assertThat(arguments(viasock.servers().get(0)))
         .containsSubsequence(options("server"))
-        .contains("-XX:+ExitOnOutOfMemoryError")
-        .doesNotContain("-XX:TieredStopAtLevel=1");
+        .contains("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr")
+        .doesNotContain("-Xmx64m", "-XX:-UsePerfData");
   }
 
   @Test
