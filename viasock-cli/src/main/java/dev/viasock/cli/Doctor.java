@@ -103,8 +103,11 @@ final class Doctor {
     if (archive.isEmpty()) {
       warn("client class-data archive: none can be made (no cache directory: HOME and XDG_CACHE_HOME are unset)",
           "set HOME or XDG_CACHE_HOME; without the archive every call starts slower");
-    } else if (Files.isRegularFile(Path.of(archive))) {
+    } else if (Path.of(archive).toFile().length() > 0) {
       ok("client class-data archive " + archive);
+    } else if (Files.isRegularFile(Path.of(archive))) {
+      warn("client class-data archive " + archive + ": the java could not write it (it is empty); calls start slower",
+          "remove it, run 'viasock run cat < /dev/null' and look at what java says on stderr");
     } else {
       ok("client class-data archive " + archive + ": made by the next 'viasock run'");
     }
