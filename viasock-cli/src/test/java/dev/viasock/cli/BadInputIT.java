@@ -103,6 +103,8 @@ class BadInputIT {
         List.of("run", "-w", "0", "cat"),
         List.of("run", "--workers", "many", "cat"),
         List.of("run", "--help=yes", "cat"),
+        List.of("run", "--unbuffered=yes", "cat"),
+        List.of("run", "-uv", "cat"),
         List.of("run", "-t"),
         List.of(),
         List.of("frobnicate"),
