@@ -65,7 +65,8 @@ final class ProcActivityProbe implements ProgramActivity.Probe {
     return () -> cpuOnly(pid);
   }
 
-  private static ProgramActivity cpuOnly(long pid) {
+  /** The activity as any system shows it: the CPU time of the program and its descendants, nothing else. */
+  static ProgramActivity cpuOnly(long pid) {
     Optional<ProcessHandle> program = ProcessHandle.of(pid);
     if (program.isEmpty()) {
       return ProgramActivity.INCONCLUSIVE;

@@ -120,6 +120,20 @@ class ProcActivityProbeTest {
   }
 
   @Test
+  void withoutProcOnlyTheCpuTimeOfTheProgramAndItsChildrenIsKnown() throws Exception {
+    Process spinner = start("while :; do :; done & wait");
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    ProgramActivity activity = ProcActivityProbe.cpuOnly(spinner.pid());
+    while (activity.cpuNanos() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      activity = ProcActivityProbe.cpuOnly(spinner.pid());
+    }
+
+    assertThat(activity.known()).isFalse();
+    assertThat(activity.cpuNanos()).as("the spinning child's CPU time").isPositive();
+  }
+
+  @Test
   void aProgramThatIsGoneGivesAnInconclusiveSample() throws Exception {
     Process cat = start("exec cat");
     ProgramActivity.Probe probe = ProcActivityProbe.forProgram(cat.pid());
