@@ -67,7 +67,7 @@ class ProcActivityProbeTest {
   void aProgramBlockedReadingItsStdinIsSeenReadingIt() throws Exception {
     Process cat = start("exec cat");
 
-    ProgramActivity activity = awaitActivity(cat, ProgramActivity::readingStdin);
+    ProgramActivity activity = awaitActivity(cat, a -> a.readingStdin() && !a.busy());
 
     assertThat(activity.known()).isTrue();
     assertThat(activity.readingStdin()).isTrue();
@@ -78,7 +78,7 @@ class ProcActivityProbeTest {
   void aScriptWhoseChildReadsTheSharedStdinIsSeenReadingIt() throws Exception {
     Process wrapper = start("cat; echo done");
 
-    ProgramActivity activity = awaitActivity(wrapper, ProgramActivity::readingStdin);
+    ProgramActivity activity = awaitActivity(wrapper, a -> a.readingStdin() && !a.busy());
 
     assertThat(activity.readingStdin()).as("cat, the script's child, reads the script's stdin").isTrue();
     assertThat(activity.busy()).as("the script waits for its child").isFalse();
