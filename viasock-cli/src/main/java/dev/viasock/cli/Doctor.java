@@ -117,7 +117,8 @@ final class Doctor {
     try (RandomAccessFile master = new RandomAccessFile(PTMX.toFile(), "rw")) {
       ok("pseudo-terminals: " + PTMX + " opens (for run -u)");
     } catch (IOException e) {
-      warn("pseudo-terminals: " + PTMX + " cannot be opened (" + e.getMessage() + "); 'run -u' cannot work",
+      warn("pseudo-terminals: " + PTMX + " cannot be opened (" + e.getMessage() + "); 'run -u' falls back"
+          + " to stdbuf -oL and PYTHONUNBUFFERED=1, which only C stdio and Python programs heed",
           "mount devpts (in a container: give it /dev/pts and /dev/ptmx)");
     }
   }
