@@ -36,9 +36,10 @@ import java.util.function.Function;
  * Records are bytes: nothing is decoded. A server stops after {@link Builder#serverTimeout} without a call,
  * and stops once idle when its key no longer holds (the program or a file it names changed).
  *
- * <p>Instances are immutable and thread-safe: any number of threads may call {@link #run} and
- * {@link #openSession} at once; each call is a connection of its own, and calls that find every worker busy
- * wait their turn.
+ * <p>Instances are immutable and thread-safe: any number of threads may call {@link #run},
+ * {@link #openSession} and {@link #startInProcess} at once, on one serverizer or many, cold or warm; each
+ * call is a connection of its own, and calls that find every worker busy wait their turn. Exactly one server
+ * starts for a key however many threads and processes find it cold at once.
  */
 public final class Serverizer {
   private static final int MAX_ATTEMPTS = 10;
