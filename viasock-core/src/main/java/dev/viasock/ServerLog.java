@@ -24,7 +24,7 @@ import java.util.logging.StreamHandler;
 /**
  * The server's log. viasock logs through {@link System.Logger}; a server that viasock starts in the
  * background routes it into its log file, one line per event, and keeps one older log beside it once the
- * log passes 1 MiB.
+ * log passes 1 MiB. A server embedded in another JVM adds its log file to viasock's own loggers only.
  */
 final class ServerLog {
   static final long ROTATE_BYTES = 1 << 20;
@@ -33,21 +33,49 @@ final class ServerLog {
 
   private ServerLog() {}
 
-  /** Sends this JVM's log records to {@code file}, or to stderr when {@code file} is null. */
+  /**
+   * Sends all of this JVM's log records to {@code file}, or to stderr when {@code file} is null, and nowhere
+   * else: for a JVM whose one job is the server (a background server, {@code viasock server}).
+   */
   static void install(Path file) throws IOException {
-    OutputStream target;
-    if (file == null) {
-      target = new FileOutputStream(java.io.FileDescriptor.err);
-    } else {
-      rotate(file);
-      createPrivate(file);
-      target = new FileOutputStream(file.toFile(), true);
-    }
-    StreamHandler handler = new FlushingHandler(target);
+    StreamHandler handler = new FlushingHandler(open(file));
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     root.setLevel(Level.INFO);
     root.addHandler(handler);
+  }
+
+  /**
+   * Also sends viasock's own log records ({@code dev.viasock} and below) to {@code file} until the returned
+   * route is closed, leaving the rest of this JVM's logging as it is: for a server embedded in a JVM that
+   * has other work. With a null file, nothing changes: the records go wherever the JVM's logging sends them.
+   */
+  static Route attach(Path file) throws IOException {
+    if (file == null) {
+      return () -> {};
+    }
+    Logger viasock = Logger.getLogger("dev.viasock");
+    StreamHandler handler = new FlushingHandler(open(file));
+    viasock.addHandler(handler);
+    return () -> {
+      viasock.removeHandler(handler);
+      handler.close();
+    };
+  }
+
+  /** Viasock's records going to a log file of its own, until closed. */
+  interface Route extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static OutputStream open(Path file) throws IOException {
+    if (file == null) {
+      return new FileOutputStream(java.io.FileDescriptor.err);
+    }
+    rotate(file);
+    createPrivate(file);
+    return new FileOutputStream(file.toFile(), true);
   }
 
   /** Creates {@code file} readable by its owner only, unless it exists: logs quote the program's stderr. */

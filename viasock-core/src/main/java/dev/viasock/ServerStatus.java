@@ -13,131 +13,38 @@ import java.util.Properties;
 
 /**
  * What a running server says about itself: which command it serves and where, since when, how busy it is,
- * and where its log is. Immutable.
+ * and where its log is.
+ *
+ * @param key the server's key: the name of its files in the state directory
+ * @param pid the server's process id
+ * @param command the program and its arguments, as given, its words separated by spaces
+ * @param directory the absolute working directory the program runs in
+ * @param workers the most program processes it runs at once (the pool size)
+ * @param busyWorkers how many of its program processes serve a call right now
+ * @param started when it started
+ * @param idle how long it has been without a call (zero while it serves one)
+ * @param recordsServed how many output records its programs have written in answer to input records
+ * @param log its log file, or null when it logs to its stderr
  */
-public final class ServerStatus {
-  private final String key;
-  private final long pid;
-  private final String command;
-  private final Path directory;
-  private final int workers;
-  private final int busyWorkers;
-  private final Instant started;
-  private final Duration idle;
-  private final long recordsServed;
-  private final Path log;
+public record ServerStatus(
+    String key,
+    long pid,
+    String command,
+    Path directory,
+    int workers,
+    int busyWorkers,
+    Instant started,
+    Duration idle,
+    long recordsServed,
+    Path log) {
 
-  ServerStatus(
-      String key,
-      long pid,
-      String command,
-      Path directory,
-      int workers,
-      int busyWorkers,
-      Instant started,
-      Duration idle,
-      long recordsServed,
-      Path log) {
-    this.key = requireNonNull(key);
-    this.pid = pid;
-    this.command = requireNonNull(command);
-    this.directory = requireNonNull(directory);
-    this.workers = workers;
-    this.busyWorkers = busyWorkers;
-    this.started = requireNonNull(started);
-    this.idle = requireNonNull(idle);
-    this.recordsServed = recordsServed;
-    this.log = log;
-  }
-
-  /**
-   * The server's key: the name of its files in the state directory.
-   *
-   * @return the key
-   */
-  public String key() {
-    return key;
-  }
-
-  /**
-   * The server's process id.
-   *
-   * @return the pid
-   */
-  public long pid() {
-    return pid;
-  }
-
-  /**
-   * The program and its arguments, as given.
-   *
-   * @return the command, its words separated by spaces
-   */
-  public String command() {
-    return command;
-  }
-
-  /**
-   * The working directory the program runs in.
-   *
-   * @return the absolute working directory
-   */
-  public Path directory() {
-    return directory;
-  }
-
-  /**
-   * The most program processes it runs at once.
-   *
-   * @return the pool size
-   */
-  public int workers() {
-    return workers;
-  }
-
-  /**
-   * How many of its program processes serve a call right now.
-   *
-   * @return the number of busy workers
-   */
-  public int busyWorkers() {
-    return busyWorkers;
-  }
-
-  /**
-   * When it started.
-   *
-   * @return the start time
-   */
-  public Instant started() {
-    return started;
-  }
-
-  /**
-   * How long it has been without a call (zero while it serves one).
-   *
-   * @return the idle time
-   */
-  public Duration idle() {
-    return idle;
-  }
-
-  /**
-   * How many output records its programs have written in answer to input records.
-   *
-   * @return the number of records served
-   */
-  public long recordsServed() {
-    return recordsServed;
-  }
-
-  /**
-   * Its log file, or null when it logs to its stderr.
-   *
-   * @return the log file, or null
-   */
-  public Path log() {
-    return log;
+  /** Checks that every component but {@code log} is present. */
+  public ServerStatus {
+    requireNonNull(key, "key");
+    requireNonNull(command, "command");
+    requireNonNull(directory, "directory");
+    requireNonNull(started, "started");
+    requireNonNull(idle, "idle");
   }
 
   String encode() {
@@ -182,10 +89,5 @@ public final class ServerStatus {
         Duration.ofMillis(Long.parseLong(properties.getProperty("idleMillis", "0"))),
         Long.parseLong(properties.getProperty("records", "0")),
         log == null ? null : Path.of(log));
-  }
-
-  @Override
-  public String toString() {
-    return "ServerStatus[" + key + ", pid " + pid + ", " + command + " in " + directory + "]";
   }
 }

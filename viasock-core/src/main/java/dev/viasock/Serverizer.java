@@ -140,29 +140,79 @@ public final class Serverizer {
 
   /**
    * Runs the server in this JVM, listening on {@code socket}, until it has been idle for the server timeout,
-   * its key no longer holds, or the JVM is asked to stop. Logs to the log file, or to stderr when none was
-   * set. This is what {@code viasock server} does; clients reach it with {@link #connect}.
+   * its key no longer holds, or the calling thread is interrupted; clients reach it with {@link #connect}.
+   * It changes nothing JVM-wide: viasock's log records ({@code dev.viasock} loggers) also go to the log file
+   * when one was set, and otherwise only wherever this JVM's logging sends them; no signal handler is
+   * installed. See {@link #serveAsProcess} for a JVM whose one job is the server.
+   *
+   * @param socket the path of the socket to listen on
+   * @throws IOException when the socket cannot be bound (another server listens on it)
+   * @throws InterruptedException when the calling thread is interrupted while it serves: the server has then
+   *     stopped (its current calls cut with {@link Failure#SERVER_UNAVAILABLE}), within a bound
+   */
+  public void serve(Path socket) throws IOException, InterruptedException {
+    serve(socket, false);
+  }
+
+  /**
+   * Like {@link #serve}, for a JVM whose one job is this server, as {@code viasock server}: all of this
+   * JVM's {@code java.util.logging} goes to the log file, or to stderr when none was set (the
+   * {@code LogManager} is reset), and SIGTERM, SIGINT and SIGHUP stop the server in order (its current calls
+   * get a few seconds, then are cut with a clear message) before the method returns.
    *
    * @param socket the path of the socket to listen on
    * @throws IOException when the socket cannot be bound (another server listens on it)
    * @throws InterruptedException when the calling thread is interrupted while it serves
    */
-  public void serve(Path socket) throws IOException, InterruptedException {
+  public void serveAsProcess(Path socket) throws IOException, InterruptedException {
+    serve(socket, true);
+  }
+
+  private void serve(Path socket, boolean wholeProcess) throws IOException, InterruptedException {
     Path listening = socket.toAbsolutePath();
     clearForForeground(listening);
-    ServerLog.install(logFile);
-    String key = ServerKey.derive(spec, environment);
-    ServerConfig config = new ServerConfig(
-        spec, key, logFile, listening, ServerKey.staleness(spec, environment, key), null, Ticker.system());
-    Server server = new Server(config, ServerListener.NONE);
-    try {
-      server.start();
-    } catch (java.net.BindException e) {
-      throw new ViasockException(
-          Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + listening, e);
+    ServerLog.Route route;
+    if (wholeProcess) {
+      ServerLog.install(logFile);
+      route = () -> {};
+    } else {
+      route = ServerLog.attach(logFile);
     }
-    SignalStop.install(server);
-    server.awaitEnd();
+    try (route) {
+      String key = ServerKey.derive(spec, environment);
+      ServerConfig config = new ServerConfig(
+          spec, key, logFile, listening, ServerKey.staleness(spec, environment, key), null, Ticker.system());
+      Server server = new Server(config, ServerListener.NONE);
+      try {
+        server.start();
+      } catch (java.net.BindException e) {
+        throw new ViasockException(
+            Failure.SERVER_UNAVAILABLE, "viasock: another server already listens on " + listening, e);
+      }
+      if (wholeProcess) {
+        SignalStop.install(server);
+      }
+      try {
+        server.awaitEnd();
+      } catch (InterruptedException e) {
+        server.stop("the serving thread was interrupted", true);
+        awaitStopDespiteInterrupts(server);
+        throw e;
+      }
+    }
+  }
+
+  /** Waits for the stop that an interrupt asked for, within the stop's bound, whatever else interrupts. */
+  private static void awaitStopDespiteInterrupts(Server server) {
+    long deadline = System.nanoTime() + Server.STOP_BOUND.toNanos();
+    while (true) {
+      try {
+        server.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return;
+      } catch (InterruptedException again) {
+        // Already stopping; a second interrupt cannot ask for more.
+      }
+    }
   }
 
   /** Refuses a socket a live server listens on, and removes one that a dead server left. */

@@ -2,12 +2,13 @@ package dev.viasock;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -53,27 +54,28 @@ public final class Servers {
   /**
    * The servers that answer, oldest first.
    *
-   * @return their statuses; empty when none runs or the directory does not exist
+   * @return their statuses (an unmodifiable list); empty when none runs or the directory does not exist
    */
-  public ImmutableList<ServerStatus> list() {
-    ImmutableList.Builder<ServerStatus> servers = ImmutableList.builder();
+  public List<ServerStatus> list() {
+    List<ServerStatus> servers = new ArrayList<>();
     for (String key : keys()) {
       ServerControl.status(directory.resolve(key + ".sock")).ifPresent(servers::add);
     }
-    return ImmutableList.sortedCopyOf(Comparator.comparing(ServerStatus::started), servers.build());
+    servers.sort(Comparator.comparing(ServerStatus::started));
+    return List.copyOf(servers);
   }
 
   /**
    * Stops every server that answers, each within a bound.
    *
-   * @return the servers stopped
+   * @return the servers stopped (an unmodifiable list)
    */
-  public ImmutableList<ServerStatus> stopAll() {
-    ImmutableList.Builder<ServerStatus> stopped = ImmutableList.builder();
+  public List<ServerStatus> stopAll() {
+    List<ServerStatus> stopped = new ArrayList<>();
     for (String key : keys()) {
       ServerControl.stop(directory.resolve(key + ".sock")).ifPresent(stopped::add);
     }
-    return stopped.build();
+    return List.copyOf(stopped);
   }
 
   /**
@@ -86,10 +88,10 @@ public final class Servers {
     return ServerControl.stop(directory.resolve(key + ".sock"));
   }
 
-  private ImmutableList<String> keys() {
-    ImmutableList.Builder<String> keys = ImmutableList.builder();
+  private List<String> keys() {
+    List<String> keys = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
-      return keys.build();
+      return keys;
     }
     StateDirectory.ensurePrivate(directory);
     try (DirectoryStream<Path> sockets = Files.newDirectoryStream(directory, "*.sock")) {
@@ -101,6 +103,6 @@ public final class Servers {
       throw new ViasockException(
           Failure.SERVER_UNAVAILABLE, "viasock: cannot read the state directory " + directory + ": " + e, e);
     }
-    return keys.build();
+    return keys;
   }
 }

@@ -124,7 +124,7 @@ public final class Main {
     if (command.isEmpty()) {
       throw new UsageException("server", "no PROGRAM given");
     }
-    options.applyTo(Serverizer.builder(command)).build().serve(socket);
+    options.applyTo(Serverizer.builder(command)).build().serveAsProcess(socket);
     return 0;
   }
 
