@@ -17,13 +17,13 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteResultHandler;
 import org.apache.commons.exec.ExecuteStreamHandler;
-import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.ProcessDestroyer;
 
 /**
- * One running program, started, watched and destroyed through commons-exec. Its three streams are handed
- * over untouched (no commons-exec pumps: its stdin pump polls and never closes the program's stdin), and
- * the exit status arrives in {@link #exit()} once the process has been reaped and its readers have drained.
+ * One running program, started and watched through commons-exec, ended by the {@link Reaper}. Its three
+ * streams are handed over untouched (no commons-exec pumps: its stdin pump polls and never closes the
+ * program's stdin), and the exit status arrives in {@link #exit()} once the process has been reaped and its
+ * readers have drained.
  */
 final class ProgramProcess {
   private static final Duration LAUNCH_BOUND = Duration.ofSeconds(30);
@@ -31,19 +31,13 @@ final class ProgramProcess {
   static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
 
   private final Process process;
-  private final ExecuteWatchdog watchdog;
   private final HandedOverStreams streams;
   private final PseudoTerminal terminal;
   private final CompletableFuture<Integer> exit;
 
   private ProgramProcess(
-      Process process,
-      ExecuteWatchdog watchdog,
-      HandedOverStreams streams,
-      PseudoTerminal terminal,
-      CompletableFuture<Integer> exit) {
+      Process process, HandedOverStreams streams, PseudoTerminal terminal, CompletableFuture<Integer> exit) {
     this.process = process;
-    this.watchdog = watchdog;
     this.streams = streams;
     this.terminal = terminal;
     this.exit = exit;
@@ -63,11 +57,6 @@ final class ProgramProcess {
     PseudoTerminal terminal = launch.terminal();
     CompletableFuture<Process> launched = new CompletableFuture<>();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    ExecuteWatchdog watchdog =
-        ExecuteWatchdog.builder()
-            .setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION)
-            .setThreadFactory(threads)
-            .get();
     DefaultExecutor executor =
         DefaultExecutor.builder()
             .setWorkingDirectory(program.workingDirectory())
@@ -75,7 +64,6 @@ final class ProgramProcess {
             .setThreadFactory(threads)
             .get();
     executor.setExitValues(null);
-    executor.setWatchdog(watchdog);
     executor.setProcessDestroyer(new LaunchCapture(launched));
     CommandLine commandLine = new ExactCommandLine(launch.command());
     try {
@@ -107,7 +95,7 @@ final class ProgramProcess {
         // The program (and whatever it started that kept its stdout) closing the slave ends the output.
         process.onExit().thenRun(terminal::closeSlave);
       }
-      return new ProgramProcess(process, watchdog, streams, terminal, exit);
+      return new ProgramProcess(process, streams, terminal, exit);
     } catch (ExecutionException e) {
       closeTerminal(terminal);
       throw launchFailure(program, e.getCause());
@@ -178,18 +166,7 @@ final class ProgramProcess {
    * not within the grace period: a child that holds the program's pipes must not outlive it.
    */
   void terminate(ScheduledExecutorService scheduler) {
-    List<ProcessHandle> children = process.descendants().toList();
-    watchdog.destroyProcess();
-    children.forEach(ProcessHandle::destroy);
-    scheduler.schedule(
-        () -> {
-          if (process.isAlive()) {
-            process.destroyForcibly();
-          }
-          children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        },
-        TERMINATE_GRACE.toMillis(),
-        TimeUnit.MILLISECONDS);
+    Reaper.terminate(Reaper.tree(process.toHandle()), TERMINATE_GRACE, scheduler);
   }
 
   /** The processes the program has started, while it runs. */

@@ -314,8 +314,7 @@ final class Server implements Administration {
   /** Last resort before the process exits: no program outlives its server. */
   void killSurvivingPrograms() {
     for (ProcessHandle program : programs()) {
-      program.descendants().forEach(ProcessHandle::destroyForcibly);
-      program.destroyForcibly();
+      Reaper.kill(Reaper.tree(program));
     }
   }
 

@@ -100,7 +100,7 @@ final class ServerInfo {
             .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == start)
             .ifPresent(orphan -> {
               ServerLog.append(files.log(), "INFO", "stopped program pid " + pid + ", left by a server that died");
-              orphan.destroyForcibly();
+              Reaper.kill(Reaper.tree(orphan));
             });
       } catch (RuntimeException e) {
         ServerLog.append(files.log(), "WARNING", "unreadable program entry '" + program + "' in " + files.info());

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Many threads of one JVM calling {@code run}, {@code openSession} and {@code startInProcess} at once, on
@@ -29,13 +28,11 @@ class ConcurrentCallersTest {
   private static final int RECORDS = 40;
   private static final String TAGGER = "#!/bin/sh\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n";
 
-  @TempDir Path temp;
-  Sandbox sandbox;
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
   ExecutorService threads;
 
   @BeforeEach
   void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
     threads = Executors.newFixedThreadPool(THREADS * 2);
   }
 
@@ -43,7 +40,6 @@ class ConcurrentCallersTest {
   void tearDown() throws Exception {
     threads.shutdownNow();
     assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).as("caller threads ended").isTrue();
-    sandbox.close();
   }
 
   @Test

@@ -16,23 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Serverizer#serve} in a JVM that has other work: it changes nothing JVM-wide (the JVM's logging
  * stays as it was, no signal handler is installed), and interrupting the serving thread stops the server.
  */
 class EmbeddedServeTest {
-  @TempDir Path temp;
-  Sandbox sandbox;
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
   Thread serving;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
-  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -40,7 +33,6 @@ class EmbeddedServeTest {
       serving.interrupt();
       serving.join(Server.STOP_BOUND.toMillis());
     }
-    sandbox.close();
   }
 
   @Test

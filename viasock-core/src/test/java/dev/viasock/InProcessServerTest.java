@@ -5,27 +5,13 @@ import static dev.viasock.Sandbox.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link InProcessServer}: the program kept by this JVM, with no server and no socket. */
 class InProcessServerTest {
-  @TempDir Path temp;
-  Sandbox sandbox;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    sandbox.close();
-  }
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
 
   @Test
   void callsShareOneProgramProcessAndNoServerOrSocketIsMade() throws Exception {

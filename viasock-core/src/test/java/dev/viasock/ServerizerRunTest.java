@@ -6,27 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Serverizer#run} from Java, against real programs and a real background server. */
 class ServerizerRunTest {
-  @TempDir Path temp;
-  Sandbox sandbox;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    sandbox.close();
-  }
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
 
   private static String run(Serverizer serverizer, String input) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,26 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Session}: one record at a time on one connection. */
 class SessionTest {
-  @TempDir Path temp;
-  Sandbox sandbox;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    sandbox.close();
-  }
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
 
   private static byte[] bytes(String text) {
     return text.getBytes(UTF_8);

@@ -8,10 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,19 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the version are printed with status 0.
  */
 class BadInputIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $line\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

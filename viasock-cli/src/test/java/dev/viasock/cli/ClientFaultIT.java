@@ -5,15 +5,13 @@ import static dev.viasock.cli.Probes.PYTHON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that dies, loses its output or is interrupted in the middle of a call harms neither the server, nor
@@ -41,19 +39,12 @@ class ClientFaultIT {
           + "    signal.signal(s, signal.SIG_DFL)\n"
           + "os.execv(sys.argv[1], sys.argv[1:])\n";
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String slow;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     slow = viasock.script("slow.py", SLOW);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

@@ -3,37 +3,27 @@ package dev.viasock.cli;
 import static dev.viasock.cli.ClientFaultIT.programPid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Twenty calls at once on a cold key start exactly one server and are all answered. */
 @Timeout(value = 150, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ColdStampedeIT {
   static final int CALLS = 20;
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @BeforeEach
   void setUp() throws Exception {
     // The client JVMs' archive is made first, in a sandbox of its own, so that the key below stays cold.
-    Probes.warmUp(temp.resolve("warm"));
-    viasock = new Viasock(Files.createDirectories(temp.resolve("stampede")));
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
+    Probes.warmUp(viasock.root().resolve("warm"));
   }
 
   @Test

@@ -9,10 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 11: the first (cold) call starts the server and waits only as long as that takes (no fixed
@@ -20,18 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that cannot be found or executed fails the call with 127 or 126 before any server is started.
  */
 class ColdStartIT {
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @Test
   void aColdCallOfAProgramThatStartsAtOnceCompletesQuickly() {

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 9: calls that arrive together on a cold key start exactly one server; a call that arrives while
@@ -35,14 +35,12 @@ class ConcurrencyIT {
   private static final int RECORDS = 60;
   private static final Pattern ANSWER = Pattern.compile("([0-9]+) (.*)");
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
   ExecutorService callers;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $line\"; done\n");
     callers = Executors.newFixedThreadPool(CALLERS);
   }
@@ -50,7 +48,6 @@ class ConcurrencyIT {
   @AfterEach
   void tearDown() throws Exception {
     callers.shutdownNow();
-    viasock.close();
   }
 
   @Test

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 8: the background server (and the program it runs) never holds the caller's stdout or stderr, so
@@ -19,18 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DetachedServerIT {
   private static final Duration PROMPTLY = Duration.ofSeconds(12);
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     Files.writeString(viasock.workDir().resolve("in"), "x\ny\nz\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

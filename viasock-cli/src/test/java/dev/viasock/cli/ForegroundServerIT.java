@@ -9,20 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code viasock server SOCKET ...} in the foreground, reached with {@code viasock client SOCKET}. */
 class ForegroundServerIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   Process server;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -30,7 +23,6 @@ class ForegroundServerIT {
       server.destroy();
       assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("server ends on SIGTERM").isTrue();
     }
-    viasock.close();
   }
 
   private Path startServer(String... programAndOptions) throws Exception {

@@ -17,10 +17,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 2: the server that serves a call is chosen by a key made of the working directory, the program
@@ -32,19 +31,12 @@ class KeyIT {
   /** The server checks its key once a second; it should be gone well within this. */
   private static final Duration STALE_SERVER_BOUND = Duration.ofSeconds(5);
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $line\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test
@@ -148,7 +140,7 @@ class KeyIT {
 
   @Test
   void updatingAProgramFoundThroughPathGivesANewServer() throws Exception {
-    Path bin = Files.createDirectories(temp.toRealPath().resolve("bin"));
+    Path bin = Files.createDirectories(viasock.root().resolve("bin"));
     Path tool = writeExecutable(bin.resolve("vs-tool"), versionedScript("v1"));
     viasock.env("PATH", bin + ":" + System.getenv("PATH"));
 
@@ -164,8 +156,8 @@ class KeyIT {
 
   @Test
   void anotherPathThatFindsAnotherProgramOfTheSameNameGivesAnotherServer() throws Exception {
-    Path one = Files.createDirectories(temp.toRealPath().resolve("one"));
-    Path two = Files.createDirectories(temp.toRealPath().resolve("two"));
+    Path one = Files.createDirectories(viasock.root().resolve("one"));
+    Path two = Files.createDirectories(viasock.root().resolve("two"));
     writeExecutable(one.resolve("vs-tool"), versionedScript("one"));
     writeExecutable(two.resolve("vs-tool"), versionedScript("two"));
 
@@ -179,11 +171,11 @@ class KeyIT {
 
   @Test
   void aDifferentWorkingDirectoryGivesADifferentServer() throws Exception {
-    Path bin = Files.createDirectories(temp.toRealPath().resolve("bin"));
+    Path bin = Files.createDirectories(viasock.root().resolve("bin"));
     writeExecutable(bin.resolve("vs-where"), "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $(pwd) $line\"; done\n");
     String path = bin + ":" + System.getenv("PATH");
     viasock.env("PATH", path);
-    Path other = Files.createDirectories(temp.toRealPath().resolve("other"));
+    Path other = Files.createDirectories(viasock.root().resolve("other"));
 
     String here = viasock.run("a\n", "run", "vs-where").assertSucceeded().out();
     String there = runIn(other, path, "b\n", "run", "vs-where").assertSucceeded().out();

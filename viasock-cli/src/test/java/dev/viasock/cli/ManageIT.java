@@ -2,27 +2,18 @@ package dev.viasock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code viasock list}, {@code stop} and {@code log}. */
 class ManageIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\necho started >&2\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

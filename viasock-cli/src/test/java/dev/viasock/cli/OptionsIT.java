@@ -6,25 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code --watch}, {@code --env} and {@code --stderr}. */
 class OptionsIT {
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   private static String pid(Viasock.Result result) {
     String out = result.assertSucceeded().out();

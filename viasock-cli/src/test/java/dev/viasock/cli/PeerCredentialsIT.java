@@ -11,11 +11,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The second line of defence: another user who can reach a server's socket (here, because the test opened
@@ -42,22 +41,13 @@ class PeerCredentialsIT {
           + "except socket.timeout:\n"
           + "    print('TIMEOUT')\n";
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @BeforeEach
   void setUp() throws Exception {
     assumeTrue(output(List.of("id", "-u")).equals("0\n"), "runs only as root (it runs a client as another user)");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
     assumeTrue(output(List.of("id", "-u", "nobody")).equals(NOBODY + "\n"), "needs the user nobody (" + NOBODY + ")");
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (viasock != null) {
-      viasock.close();
-    }
   }
 
   @Test
@@ -66,7 +56,7 @@ class PeerCredentialsIT {
     long server = viasock.servers().get(0).pid();
     Path socket = Probes.onlyFile(viasock.stateDir(), ".sock").orElseThrow();
     // Everyone may now reach the socket: only the server's own check stands in the way.
-    Files.setPosixFilePermissions(temp.toRealPath(), PosixFilePermissions.fromString("rwx--x--x"));
+    Files.setPosixFilePermissions(viasock.root(), PosixFilePermissions.fromString("rwx--x--x"));
     Files.setPosixFilePermissions(viasock.stateDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
 

@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 7: when the program fails while it serves a call (it exits with an error, is killed by a signal,
@@ -19,18 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets a fresh program and works.
  */
 class ProgramFailureIT {
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @Test
   void aProgramThatExitsWithAnErrorFailsTheCallAndTheNextCallGetsAFreshProgram() throws Exception {

@@ -2,27 +2,18 @@ package dev.viasock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Behaviour 1: the first call starts a server, and later calls with the same command reuse its program. */
 class ReuseIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $line\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

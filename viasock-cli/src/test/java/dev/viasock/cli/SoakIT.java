@@ -13,11 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The soak test of docs/reliability.md: thousands of warm calls, sequential and in parallel, each checked
@@ -32,19 +30,8 @@ class SoakIT {
   /** docs/reliability.md states this bound. */
   static final long RSS_BOUND_KIB = MemoryIT.BOUND_KIB;
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   final AtomicInteger mismatches = new AtomicInteger();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
 
   /** A call with its own content: lines that name the call, with bytes of every kind. */
   private void call(int id) {

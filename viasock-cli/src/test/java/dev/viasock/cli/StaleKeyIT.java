@@ -12,27 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A program file that changes while a call streams: that call finishes on the old server, the next gets a new one. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StaleKeyIT {
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @Test
   void aCallStreamingWhileItsProgramChangesFinishesOnTheOldServerAndTheNextGetsANewOne() throws Exception {

@@ -13,10 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 12: sockets (and locks and logs) live in a private state directory: {@code $VIASOCK_DIR}, else
@@ -25,19 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * symbolic link, or not a directory) is refused with status 77.
  */
 class StateDirectoryIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r line; do echo \"$$ $line\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test
@@ -84,7 +76,7 @@ class StateDirectoryIT {
 
   @Test
   void withoutViasockDirTheStateDirectoryIsUnderXdgRuntimeDir() throws Exception {
-    Path xdg = Files.createDirectory(temp.resolve("xdg"),
+    Path xdg = Files.createDirectory(viasock.root().resolve("xdg"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Map<String, String> environment = CliProcesses.environment(viasock);
     environment.put("VIASOCK_DIR", null);
@@ -101,7 +93,7 @@ class StateDirectoryIT {
 
   @Test
   void anEmptyViasockDirCountsAsUnset() throws Exception {
-    Path xdg = Files.createDirectory(temp.resolve("xdg"));
+    Path xdg = Files.createDirectory(viasock.root().resolve("xdg"));
     viasock.env("VIASOCK_DIR", "").env("XDG_RUNTIME_DIR", xdg.toString());
 
     viasock.run("a\n", "run", program).assertSucceeded();
@@ -121,7 +113,7 @@ class StateDirectoryIT {
 
   @Test
   void aGroupWritableViasockDirUnderXdgRuntimeDirIsRefusedWith77() throws Exception {
-    Path xdg = Files.createDirectory(temp.resolve("xdg"));
+    Path xdg = Files.createDirectory(viasock.root().resolve("xdg"));
     Path state = Files.createDirectory(xdg.resolve("viasock"));
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxr-x"));
     viasock.env("VIASOCK_DIR", "").env("XDG_RUNTIME_DIR", xdg.toString());
@@ -134,21 +126,21 @@ class StateDirectoryIT {
   @Test
   void aSymbolicLinkAsStateDirectoryIsRefusedWith77() throws Exception {
     Path target = directoryWithMode("target", "rwx------");
-    Path link = Files.createSymbolicLink(temp.resolve("link"), target);
+    Path link = Files.createSymbolicLink(viasock.root().resolve("link"), target);
 
     assertRefused(link, "symbolic link");
   }
 
   @Test
   void aFileAsStateDirectoryIsRefusedWith77() throws Exception {
-    Path file = Files.writeString(temp.resolve("a-file"), "not a directory\n");
+    Path file = Files.writeString(viasock.root().resolve("a-file"), "not a directory\n");
 
     assertRefused(file, "not a directory");
   }
 
   @Test
   void aStateDirectoryTooDeepForASocketPathFailsClearly() throws Exception {
-    Path deep = temp;
+    Path deep = viasock.root();
     while (deep.toString().length() < 120) {
       deep = deep.resolve("deeper-and-deeper");
     }
@@ -162,7 +154,7 @@ class StateDirectoryIT {
   }
 
   private Path directoryWithMode(String name, String mode) throws IOException {
-    Path directory = Files.createDirectory(temp.resolve(name));
+    Path directory = Files.createDirectory(viasock.root().resolve(name));
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
     return directory;
   }
@@ -198,7 +190,7 @@ class StateDirectoryIT {
         .as("mode of %s", directory).isEqualTo("rwx------");
     assertThat(Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS))
         .as("owner of %s", directory)
-        .isEqualTo(Files.getAttribute(temp, "unix:uid"));
+        .isEqualTo(Files.getAttribute(viasock.root(), "unix:uid"));
     List<Path> sockets;
     try (Stream<Path> files = Files.list(directory)) {
       sockets = files.filter(file -> file.getFileName().toString().endsWith(".sock")).toList();

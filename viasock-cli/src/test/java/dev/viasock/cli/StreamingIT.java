@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 10: input and output stream at the same time. A caller may hand over its whole large input at
@@ -24,13 +22,11 @@ class StreamingIT {
   private static final int RECORDS = 100_000;
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(20);
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String upper;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     upper = viasock.script("upper.py", """
         #!/usr/bin/env python3
         import sys
@@ -42,11 +38,6 @@ class StreamingIT {
             stdout.write(b"<" + line.rstrip(b"\\n").upper() + b">\\n")
             stdout.flush()
         """);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   @Test

@@ -3,14 +3,13 @@ package dev.viasock.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.viasock.Sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,35 +19,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real {@code bin/viasock} launcher, as a user would, in a sandbox of its own: a private state
- * directory and a working directory under a test's temporary directory. Every process that a test starts
- * through it carries the sandbox's path on its command line (the servers through {@code --state-dir}, the
- * test programs through their path), which is how {@link #close()} finds and reaps anything left behind.
+ * Runs the real {@code bin/viasock} launcher, as a user would, in a {@link Sandbox} of its own: a private state
+ * directory and a working directory under a fresh directory. Every process that a test starts through it
+ * carries the sandbox's path on its command line (the servers through {@code --state-dir}, the test programs
+ * through their path), which is how the sandbox finds, and fails the test for, anything left behind.
+ *
+ * <p>The easy way: <pre>{@code @RegisterExtension final Viasock viasock = new Viasock();}</pre> makes the
+ * sandbox before each test and checks and removes it after; {@code new Viasock(directory)} with a
+ * {@code close()} of the caller's works too.
  */
-final class Viasock implements AutoCloseable {
+final class Viasock extends Sandbox {
   static final Duration CALL_BOUND = Duration.ofSeconds(60);
   private static final Path LAUNCHER = Path.of(System.getProperty("viasock.launcher", "../bin/viasock")).toAbsolutePath().normalize();
 
-  private final Path root;
-  private final Path stateDir;
-  private final Path workDir;
   private final Map<String, String> environment = new HashMap<>();
   private final java.util.Set<String> removed = new java.util.HashSet<>();
 
-  /** A sandbox under {@code root}, which must be a fresh temporary directory. */
+  /** A sandbox made before each test and checked after it: register it with {@code @RegisterExtension}. */
+  Viasock() {}
+
+  /** A sandbox under {@code root}, which must be a fresh temporary directory; {@link #close()} it. */
   Viasock(Path root) throws IOException {
-    this.root = root.toRealPath();
-    this.stateDir = this.root.resolve("state");
-    this.workDir = Files.createDirectories(this.root.resolve("work"));
-    environment.put("VIASOCK_DIR", stateDir.toString());
-  }
-
-  Path stateDir() {
-    return stateDir;
-  }
-
-  Path workDir() {
-    return workDir;
+    super(root);
   }
 
   /** Removes a variable from the environment of the calls made from now on (and of their servers). */
@@ -66,12 +58,11 @@ final class Viasock implements AutoCloseable {
   /**
    * Writes an executable script into the working directory.
    *
-   * @return its name relative to the working directory, as {@code ./name}
+   * @return its name relative to the working directory, as {@code ./name}: the name the CLI's messages quote
    */
-  String script(String name, String body) throws IOException {
-    Path file = workDir.resolve(name);
-    Files.writeString(file, body);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+  @Override
+  public String script(String name, String body) throws IOException {
+    writeScript(name, body);
     return "./" + name;
   }
 
@@ -115,7 +106,8 @@ final class Viasock implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir().toFile());
+    builder.environment().put("VIASOCK_DIR", stateDir().toString());
     builder.environment().keySet().removeAll(removed);
     builder.environment().putAll(environment);
     try {
@@ -137,49 +129,6 @@ final class Viasock implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     return all;
-  }
-
-  /** The processes started from this sandbox that are still alive: servers and programs. */
-  List<ProcessHandle> leftovers() {
-    String marker = root.toString();
-    long self = ProcessHandle.current().pid();
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.pid() != self)
-        .filter(p -> p.info().commandLine().map(line -> line.contains(marker)).orElse(false))
-        .toList();
-  }
-
-  /** The background servers of this sandbox that are alive. */
-  List<ProcessHandle> servers() {
-    return leftovers().stream()
-        .filter(p -> p.info().commandLine().map(line -> line.contains("dev.viasock.Daemon")).orElse(false))
-        .toList();
-  }
-
-  /** Waits (within a bound) until no process of this sandbox is left; returns whether none is. */
-  boolean awaitNoLeftovers(Duration bound) throws InterruptedException {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (leftovers().isEmpty()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return leftovers().isEmpty();
-  }
-
-  /** Stops every server of this sandbox (SIGTERM, then SIGKILL) and anything else it left running. */
-  @Override
-  public void close() throws InterruptedException {
-    for (ProcessHandle server : servers()) {
-      server.destroy();
-    }
-    if (!awaitNoLeftovers(Duration.ofSeconds(20))) {
-      List<ProcessHandle> left = leftovers();
-      left.forEach(ProcessHandle::destroyForcibly);
-      throw new AssertionError("processes left running after the servers were stopped: "
-          + left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
-    }
   }
 
   /** What a call printed and how it ended. */

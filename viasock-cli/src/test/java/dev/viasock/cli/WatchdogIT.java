@@ -3,12 +3,9 @@ package dev.viasock.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviour 6: with {@code -w SECONDS} a program that takes longer than that to answer one record is stopped
@@ -31,18 +28,7 @@ class WatchdogIT {
   /** Well past -w 0.5 plus the server's 0.1 s check and the program's stopping, well within the call bound. */
   private static final Duration PROMPT = Duration.ofSeconds(10);
 
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @Test
   void aProgramThatHangsOnARecordIsStoppedAndTheCallFailsWith124() throws Exception {

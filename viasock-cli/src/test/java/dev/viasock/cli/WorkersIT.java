@@ -6,31 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code --workers N}: a pool of program processes behind one key. */
 class WorkersIT {
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   String program;
   long heldPid;
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp);
     program = viasock.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
   }
 
   /** A call that holds its worker: it has been answered once and keeps its input open. */
