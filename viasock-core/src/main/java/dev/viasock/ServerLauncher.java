@@ -109,13 +109,13 @@ final class ServerLauncher {
     try {
       return report.get(READY_BOUND.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      server.destroyForcibly();
+      Reaper.kill(Reaper.tree(server.toHandle()));
       throw unavailable(files, "the server was not ready within " + READY_BOUND.toSeconds() + " s");
     } catch (ExecutionException e) {
       throw unavailable(files, "the server's report could not be read: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      server.destroyForcibly();
+      Reaper.kill(Reaper.tree(server.toHandle()));
       throw unavailable(files, "interrupted while the server was starting");
     }
   }

@@ -350,7 +350,7 @@ final class Worker implements Attachment.Target {
     target.closeStdin();
     try {
       target.exit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-      children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      Reaper.kill(children);
     } catch (ExecutionException | TimeoutException e) {
       target.terminate(context.scheduler());
       try {

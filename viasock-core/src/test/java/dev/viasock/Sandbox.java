@@ -127,6 +127,15 @@ public class Sandbox implements BeforeEachCallback, AfterEachCallback, AutoClose
         .toList();
   }
 
+  /**
+   * Whether the process has ended. A zombie counts as ended: the container's init may be slow to reap the
+   * children it inherits (a killed server, an orphaned program), and {@link ProcessHandle#isAlive} says true
+   * for them.
+   */
+  public static boolean gone(long pid) {
+    return ProcessHandle.of(pid).map(Reaper::gone).orElse(true);
+  }
+
   /** Waits (within {@code bound}) until no process of this sandbox is left; returns whether none is. */
   public boolean awaitNoLeftovers(Duration bound) throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();

@@ -2,6 +2,7 @@ package dev.viasock.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.viasock.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,23 +43,9 @@ final class Probes {
     }
   }
 
-  /**
-   * Whether the process has ended. A zombie counts as ended: the container's init may be slow to reap the
-   * children it inherits (a killed server, an orphaned program), and {@link ProcessHandle#isAlive} says true
-   * for them.
-   */
+  /** Whether the process has ended; a zombie has (see {@link Sandbox#gone}). */
   static boolean gone(long pid) {
-    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return true;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state == 'Z' || state == 'X';
-    } catch (IOException | RuntimeException e) {
-      return true; // No /proc entry: it is gone.
-    }
+    return Sandbox.gone(pid);
   }
 
   static void awaitGone(long pid, Duration bound, String what) throws InterruptedException {

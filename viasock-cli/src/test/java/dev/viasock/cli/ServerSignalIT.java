@@ -80,6 +80,39 @@ class ServerSignalIT {
   }
 
   @Test
+  void theCallAfterAServerWasKilledReapsItsOrphanedProgramWithTheProcessesItStarted() throws Exception {
+    viasock.script("child.sh", "#!/bin/sh\nwhile :; do sleep 1; done\n");
+    String parent = viasock.script("parent.py", "#!" + PYTHON + "\n"
+        + "import os, signal, subprocess, sys, time\n"
+        + "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        + "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        + "child = subprocess.Popen(['/bin/sh', os.path.abspath('child.sh')])\n"
+        + "while True:\n"
+        + "    line = sys.stdin.readline()\n"
+        + "    if not line:\n"
+        + "        time.sleep(0.1)\n"
+        + "        continue\n"
+        + "    sys.stdout.write(f'{os.getpid()} {child.pid} {line}')\n"
+        + "    sys.stdout.flush()\n");
+    String[] first = viasock.run("a\n", "run", parent).assertSucceeded().out().split(" ");
+    long program = Long.parseLong(first[0]);
+    long child = Long.parseLong(first[1]);
+    long server = onlyServer();
+
+    ProcessHandle.of(server).orElseThrow().destroyForcibly();
+    Probes.awaitGone(server, Duration.ofSeconds(10), "the killed server");
+    assertThat(Probes.gone(program)).as("the program outlives its killed server").isFalse();
+    assertThat(Probes.gone(child)).as("the program's child outlives the killed server").isFalse();
+
+    Viasock.Result next = viasock.run("b\n", "run", parent);
+
+    assertThat(next.exitStatus()).as("exit status; stderr: %s", next.stderr()).isZero();
+    assertThat(next.out()).endsWith(" b\n").doesNotStartWith(program + " ");
+    Probes.awaitGone(program, Duration.ofSeconds(5), "the orphaned program");
+    Probes.awaitGone(child, Duration.ofSeconds(5), "the orphaned program's child");
+  }
+
+  @Test
   void theCallThatReapsAKilledServersProgramWritesNothingOnStderr() throws Exception {
     String stubborn = viasock.script("stubborn.py", STUBBORN);
     viasock.run("a\n", "run", stubborn).assertSucceeded();
