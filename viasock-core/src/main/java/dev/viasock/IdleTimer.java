@@ -1,6 +1,7 @@
 package dev.viasock;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Decides when a server has been without connections for long enough to stop. */
 final class IdleTimer {
@@ -22,7 +23,28 @@ final class IdleTimer {
   synchronized void closed() {
     if (--active == 0) {
       idleSince = ticker.read();
+      notifyAll();
     }
+  }
+
+  /** Waits until no connection is open. */
+  synchronized void awaitNoneActive() throws InterruptedException {
+    while (active > 0) {
+      wait();
+    }
+  }
+
+  /** Waits at most {@code bound} (real time) until no connection is open; returns whether none is. */
+  synchronized boolean awaitNoneActive(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (active > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   synchronized int active() {

@@ -16,10 +16,12 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -37,6 +39,7 @@ final class Server implements Administration {
   private static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(2);
   private static final Duration CUT_BOUND = Duration.ofSeconds(5);
   /** The longest a stop can take: the cut, then the programs' grace and their forced kill. */
+  private static final Duration STOP_ANSWER_BOUND = Duration.ofSeconds(5);
   static final Duration STOP_BOUND = CUT_BOUND.plus(WORKER_STOP_GRACE).plus(ProgramProcess.TERMINATE_GRACE).plusSeconds(5);
 
   private final ServerSpec spec;
@@ -48,9 +51,13 @@ final class Server implements Administration {
   private final Ticker ticker;
   private final IdleTimer idle;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** STOP requests whose answer is still being written: the process must not exit under them. */
-  private final java.util.concurrent.atomic.AtomicInteger stopAnswersPending =
-      new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * The STOP requests whose answer is still being written, each a party, beside the server's owner: the
+   * process must not exit under them. Its phase advances when the last of them has answered.
+   */
+  private final Phaser stopAnswers = new Phaser(1);
+  /** Counted down when an embedded server's owner is done with it (see {@link #release}). */
+  private final CountDownLatch released = new CountDownLatch(1);
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(Threads.named("server-timer"));
   /** Idle connection threads end after a few seconds, so that a quiet server's threads are few. */
@@ -285,9 +292,10 @@ final class Server implements Administration {
   }
 
   private void awaitCalls(String reason, boolean cut) throws InterruptedException {
-    long deadline = ticker.read() + CUT_BOUND.toNanos();
-    while (idle.active() > 0 && (!cut || ticker.read() < deadline)) {
-      Thread.sleep(20);
+    if (cut) {
+      idle.awaitNoneActive(CUT_BOUND);
+    } else {
+      idle.awaitNoneActive();
     }
     if (idle.active() > 0) {
       for (Worker worker : pool.workers()) {
@@ -341,28 +349,41 @@ final class Server implements Administration {
   }
 
   /**
-   * Waits until the server has stopped and every STOP request has been answered, so that the process may
-   * exit: what its main thread waits for.
+   * Waits until the server has stopped and every STOP request has been answered (at most 5 s for those), so
+   * that the process may exit: what its main thread waits for.
    */
   void awaitEnd() throws InterruptedException {
     stopped.await();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (stopAnswersPending.get() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    stopAnswers.arriveAndDeregister();
+    try {
+      stopAnswers.awaitAdvanceInterruptibly(0, STOP_ANSWER_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(WARNING, "a STOP request was not answered within " + STOP_ANSWER_BOUND.toSeconds() + " s");
     }
+  }
+
+  /**
+   * The owner of the server is done with it: a server embedded in a JVM with other work has ended. The
+   * connections that asked it to stop, held open until then, let go. A background server never calls this:
+   * its process's exit closes them.
+   */
+  void release() {
+    released.countDown();
   }
 
   @Override
   public void stopAndAnswer(FrameWriter writer) throws IOException, InterruptedException {
     ServerStatus last = status();
-    stopAnswersPending.incrementAndGet();
+    if (stopAnswers.register() < 0) {
+      return; // The server has ended already: nothing to answer for.
+    }
     try {
       stop("asked to stop", true);
       awaitStopped(STOP_BOUND);
       writer.sendEnd(0, last.encode());
     } finally {
-      stopAnswersPending.decrementAndGet();
+      stopAnswers.arriveAndDeregister();
     }
-    Thread.sleep(STOP_BOUND.toMillis());
+    released.await(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -198,6 +198,8 @@ public final class Serverizer {
         server.stop("the serving thread was interrupted", true);
         awaitStopDespiteInterrupts(server);
         throw e;
+      } finally {
+        server.release();
       }
     }
   }

@@ -3,8 +3,8 @@ package dev.viasock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads one program's stderr on a thread of its own: logs it (and keeps its last lines, see
@@ -20,6 +20,8 @@ final class StderrPump {
   /** Bytes taken from the pipe, and those handled (logged, forwarded). */
   private final AtomicLong taken = new AtomicLong();
   private final AtomicLong handled = new AtomicLong();
+  /** Notified whenever the reader has handled what it took. */
+  private final Object progress = new Object();
   /** Where stderr goes besides the log: the call that asked for it, until its END has been sent. */
   private volatile CallSink target;
 
@@ -45,6 +47,9 @@ final class StderrPump {
           sink.stderr(buffer, 0, read);
         }
         handled.addAndGet(read);
+        synchronized (progress) {
+          progress.notifyAll();
+        }
       }
     } catch (IOException e) {
       // The stream was closed because the process ended.
@@ -64,16 +69,26 @@ final class StderrPump {
     long deadline = now + CATCH_UP.toNanos();
     long lastTaken = taken.get();
     long quietSince = now;
-    while (now < deadline) {
-      long nowTaken = taken.get();
-      if (nowTaken != lastTaken) {
-        lastTaken = nowTaken;
-        quietSince = now;
-      } else if (nowTaken == handled.get() && now - quietSince >= QUIET.toNanos()) {
-        return;
+    synchronized (progress) {
+      while (now < deadline) {
+        long nowTaken = taken.get();
+        boolean caughtUp = nowTaken == handled.get();
+        if (nowTaken != lastTaken) {
+          lastTaken = nowTaken;
+          quietSince = now;
+        } else if (caughtUp && now - quietSince >= QUIET.toNanos()) {
+          return;
+        }
+        // Caught up: wait out the quiet moment (new bytes restart it); else until the reader has handled them.
+        long wakeAt = caughtUp ? Math.min(quietSince + QUIET.toNanos(), deadline) : deadline;
+        try {
+          TimeUnit.NANOSECONDS.timedWait(progress, Math.max(1, wakeAt - now));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        now = System.nanoTime();
       }
-      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-      now = System.nanoTime();
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -76,6 +77,22 @@ class EmbeddedServeTest {
     assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Server.STOP_BOUND);
     assertThat(socket).doesNotExist();
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the program is alive").isFalse();
+  }
+
+  @Test
+  void aStopRequestEndsAnEmbeddedServerAndIsAnsweredAsSoonAsServeReturns() throws Exception {
+    Path socket = sandbox.workDir().resolve("embedded.sock");
+    CompletableFuture<Throwable> ended = serveInBackground(sandbox.serverizer("cat").build(), socket);
+
+    long asked = System.nanoTime();
+    Optional<ServerStatus> stopped = ServerControl.stop(socket);
+    Duration took = Duration.ofNanos(System.nanoTime() - asked);
+
+    assertThat(stopped).as("the stopped server's last status").isPresent();
+    assertThat(ended.get(5, TimeUnit.SECONDS)).as("what ended serve").isNull();
+    // The answer's connection is held until the server's owner is done with it, not for a fixed bound.
+    assertThat(took).as("time until the stop was answered").isLessThan(Server.STOP_BOUND.dividedBy(2));
+    assertThat(socket).doesNotExist();
   }
 
   /** Serves on a thread of the test's; completes with what ended it (null when it returned). */
