@@ -22,7 +22,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,8 +261,6 @@ class ViasockPipeTest {
   }
 
   @Test
-  @Disabled("core bug, being fixed in issue 8: concurrent cold starts of one key in one JVM fail with"
-      + " OverlappingFileLockException (SpawnLock.acquire), so the first tasks of a stage fail")
   void thePerHostServerServesEveryPartitionFromOneBackgroundServer() {
     Path state = temp.resolve("state");
     List<String> lines = SparkTests.lines(1000);
