@@ -67,9 +67,11 @@ final class Doctor {
     Path directory = Servers.ofCurrentUser().directory();
     try {
       Serverizer probe = Serverizer.builder("true").stateDirectory(directory).build();
-      probe.logFile(); // the checks (and creation) of every call: private to this user, socket paths short enough
+      probe.logFile(); // the checks of every call: socket paths short enough, and an existing one private to you
       int socketBytes = directory.resolve(probe.key() + ".sock").toString().getBytes(UTF_8).length;
-      ok("state directory " + directory + ": private to you; its socket paths are " + socketBytes + " bytes");
+      ok("state directory " + directory + ": "
+          + (Files.exists(directory) ? "private to you" : "not there yet (the first call makes it, private to you)")
+          + "; its socket paths are " + socketBytes + " bytes");
     } catch (ViasockException e) {
       fail("state directory " + directory + ": " + e.getMessage().replaceFirst("^viasock: ", ""),
           "set VIASOCK_DIR to a short path of a directory of yours (it is made with mode 0700)");
