@@ -107,12 +107,17 @@ class EmbeddedServeTest {
       }
     }, "test-serve");
     serving.start();
+    // The socket file appears as it is bound, a moment before it listens: a connection is what tells.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(socket) && !ended.isDone() && System.nanoTime() < deadline) {
+    while (!ended.isDone() && System.nanoTime() < deadline) {
+      try (var probe = Connector.tryConnect(socket)) {
+        if (probe != null) {
+          return ended;
+        }
+      }
       Thread.sleep(10);
     }
-    assertThat(socket).as("the socket, once serving").exists();
-    return ended;
+    throw new AssertionError("not serving on " + socket + " within 30 s; serve ended with " + ended.getNow(null));
   }
 
   /**
