@@ -56,7 +56,7 @@ final class PseudoTerminal implements AutoCloseable {
 
     int poll(Pointer fds, int count, int timeoutMillis);
 
-    NativeLong read(int fd, byte[] buffer, NativeLong count);
+    NativeLong read(int fd, Pointer buffer, NativeLong count);
 
     int ioctl(int fd, NativeLong request, int[] value);
   }
@@ -171,7 +171,9 @@ final class PseudoTerminal implements AutoCloseable {
    * is never closed under a read.
    */
   private final class MasterInput extends InputStream {
-    private final byte[] chunk = new byte[1 << 16];
+    // Native memory of the reader's own, allocated once: a Java array would be copied whole at every call.
+    private final Memory chunk = new Memory(1 << 16);
+    private final Memory pollFd = new Memory(8);
     private boolean reading;
     private boolean closed;
     private boolean released;
@@ -193,23 +195,23 @@ final class PseudoTerminal implements AutoCloseable {
         }
         reading = true;
       }
-      try (Memory poll = new Memory(8)) {
+      try {
         while (true) {
           synchronized (this) {
             if (closed) {
               return -1;
             }
           }
-          poll.setInt(0, master);
-          poll.setShort(4, POLLIN);
-          poll.setShort(6, (short) 0);
-          int ready = c.poll(poll, 1, POLL_MILLIS);
+          pollFd.setInt(0, master);
+          pollFd.setShort(4, POLLIN);
+          pollFd.setShort(6, (short) 0);
+          int ready = c.poll(pollFd, 1, POLL_MILLIS);
           if (ready == 0 || ready < 0 && Native.getLastError() == EINTR) {
             continue;
           }
-          long count = c.read(master, chunk, new NativeLong(Math.min(length, chunk.length))).longValue();
+          long count = c.read(master, chunk, new NativeLong(Math.min(length, chunk.size()))).longValue();
           if (count > 0) {
-            System.arraycopy(chunk, 0, buffer, offset, (int) count);
+            chunk.read(0, buffer, offset, (int) count);
             return (int) count;
           }
           if (count == 0) {
@@ -256,6 +258,8 @@ final class PseudoTerminal implements AutoCloseable {
       if (!released) {
         released = true;
         c.close(master);
+        chunk.close();
+        pollFd.close();
       }
     }
   }
