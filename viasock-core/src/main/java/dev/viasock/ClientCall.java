@@ -84,7 +84,7 @@ final class ClientCall {
     } catch (IOException e) {
       if (deadline != null && deadline.isDone()) {
         throw new ViasockException(Failure.TIMEOUT, withLog("viasock: the call did not end within "
-            + RecordLedger.seconds(timeout) + " (the call timeout); it was abandoned"), e);
+            + Durations.seconds(timeout) + " (the call timeout); it was abandoned"), e);
       }
       throw new ViasockException(Failure.SERVER_UNAVAILABLE, withLog("viasock: lost the server: " + e.getMessage()), e);
     } finally {

@@ -106,7 +106,7 @@ final class Connection implements Runnable {
       cut.cancel(false);
     }
     if (droppedSilent) {
-      LOG.log(WARNING, "a client sent no greeting within " + RecordLedger.seconds(HELLO_BOUND) + "; dropped it");
+      LOG.log(WARNING, "a client sent no greeting within " + Durations.seconds(HELLO_BOUND) + "; dropped it");
       return false;
     }
     return greeted;

@@ -109,7 +109,7 @@ public final class InProcessServer implements AutoCloseable {
   private ViasockException awaitWithin(Call call) {
     try {
       if (!callTimeout.isZero() && !call.awaitEnd(callTimeout)) {
-        call.fail(Failure.TIMEOUT, "viasock: the call did not end within " + RecordLedger.seconds(callTimeout)
+        call.fail(Failure.TIMEOUT, "viasock: the call did not end within " + Durations.seconds(callTimeout)
             + " (the call timeout); the program is drained or replaced");
       }
       return call.await();

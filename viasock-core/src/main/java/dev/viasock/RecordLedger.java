@@ -134,7 +134,7 @@ final class RecordLedger {
     if (!watchdog.overdue()) {
       return null;
     }
-    return "the program " + programName + " took longer than " + seconds(watchdog.timeout()) + " to "
+    return "the program " + programName + " took longer than " + Durations.seconds(watchdog.timeout()) + " to "
         + (state == State.STARTING ? "write its prelude" : "answer a record") + " and was stopped (-w)";
   }
 
@@ -150,7 +150,7 @@ final class RecordLedger {
       return null;
     }
     return "the " + (sent - answered) + " answers owed to a caller that left did not come within "
-        + seconds(bound) + "; the program was stopped, to be replaced";
+        + Durations.seconds(bound) + "; the program was stopped, to be replaced";
   }
 
   RecordWatchdog watchdog() {
@@ -433,10 +433,5 @@ final class RecordLedger {
     return terminator.everyLineEndsARecord()
         ? "its last line has no newline"
         : "no line after the last record matches the input terminator " + terminator;
-  }
-
-  static String seconds(Duration duration) {
-    double seconds = duration.toNanos() / 1e9;
-    return (seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds)) + " s";
   }
 }

@@ -203,7 +203,7 @@ final class Server implements Administration {
         retireIdleExtraWorkers();
       }
       if (idle.expired()) {
-        stop("idle for " + RecordLedger.seconds(spec.idleTimeout()), false);
+        stop("idle for " + Durations.seconds(spec.idleTimeout()), false);
       } else if (staleReason != null && idle.active() == 0) {
         stop(staleReason, false);
       }

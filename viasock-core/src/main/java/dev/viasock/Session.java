@@ -95,7 +95,7 @@ public final class Session implements AutoCloseable {
         byte[] piece = transport.nextOutput(deadline);
         if (piece == null) {
           throw abandon(new ViasockException(Failure.TIMEOUT,
-              "viasock: the program did not answer within " + RecordLedger.seconds(timeout)
+              "viasock: the program did not answer within " + Durations.seconds(timeout)
                   + "; the session was ended and the program is drained or replaced"));
         }
         scanner.scan(piece, 0, piece.length, 1);
