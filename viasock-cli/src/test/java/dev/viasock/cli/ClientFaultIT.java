@@ -64,6 +64,37 @@ class ClientFaultIT {
     assertThat(viasock.servers()).extracting(ProcessHandle::pid).containsExactly(server);
   }
 
+  /**
+   * The scenario of issue 8: a client killed while the program hangs on its record, no -w. The worker drains
+   * the answer owed to no one for at most 5 s without output, then replaces the program: the next call gets
+   * a fresh program, and the server goes idle and stops as usual (before: busy for as long as it lived).
+   */
+  @Test
+  void aClientKilledWhileTheProgramHangsDoesNotKeepTheServerBusy() throws Exception {
+    String hanger = viasock.script("hanger.py", "#!" + Probes.PYTHON + "\n"
+        + "import os, sys, time\n"
+        + "for line in sys.stdin:\n"
+        + "    if line == 'hang\\n':\n"
+        + "        time.sleep(3600)\n"
+        + "    print(os.getpid(), line.strip(), flush=True)\n");
+    String pid = programPid(viasock.run("w\n", "run", "-W", "8", hanger).assertSucceeded().out());
+    long server = onlyServer();
+
+    Probes.Call victim = Probes.start(viasock, "run", "-W", "8", hanger).feed("hang\n", true);
+    Probes.awaitJvm(victim.process);
+    Thread.sleep(1_000);
+    victim.process.destroyForcibly();
+    assertThat(victim.process.waitFor(10, TimeUnit.SECONDS)).as("the killed client ended").isTrue();
+
+    long started = System.nanoTime();
+    String next = viasock.run("n\n", "run", "-W", "8", hanger).assertSucceeded().out();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the next call waited for the drain bound")
+        .isLessThan(Duration.ofSeconds(20));
+    assertThat(programPid(next)).as("a fresh program").isNotEqualTo(pid);
+    assertThat(next).isEqualTo(programPid(next) + " n\n");
+    Probes.awaitGone(server, Duration.ofSeconds(30), "the server, idle for its -W of 8 s");
+  }
+
   @Test
   void aClientWhoseOutputClosesEarlyEndsPromptlyAndQuietly() throws Exception {
     StringBuilder big = new StringBuilder();
