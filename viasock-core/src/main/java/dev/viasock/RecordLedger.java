@@ -390,32 +390,32 @@ final class RecordLedger {
         + sample.strip() + "\" (" + (state == State.IDLE
             ? "between calls; it was discarded, and the program is replaced before the next call"
             : "a banner needs -P or --prelude-lines") + ")";
-    condemn(reason);
-    if (target == null) {
-      return Step.NONE.andKill(reason);
-    }
-    callEnded = true;
-    return Step.end(target, Failure.PROGRAM_FAILED,
-            "viasock: the program " + programName + " wrote more output records than it was given input"
-                + " records (output that answers no input), so its output cannot be trusted; it was restarted;"
-                + " if it writes a banner at start, give it with -P or --prelude-lines")
-        .andKill(reason);
+    return failAndReplace(target, Failure.PROGRAM_FAILED,
+        "viasock: the program " + programName + " wrote more output records than it was given input"
+            + " records (output that answers no input), so its output cannot be trusted; it was restarted;"
+            + " if it writes a banner at start, give it with -P or --prelude-lines",
+        reason);
   }
 
   private Step outputTooLarge(CallSink target) {
     String limit = MaxRecordSize.describe(maxRecordBytes);
     String reason = "an output record is larger than the maximum record size of " + limit;
     heldOutput.reset();
+    return failAndReplace(target, Failure.RECORD_TOO_LARGE,
+        "viasock: the program " + programName + " wrote an output record larger than the maximum record"
+            + " size of " + limit + " (" + MaxRecordSize.OPTION + "); this call failed and the program was"
+            + " restarted",
+        reason);
+  }
+
+  /** The program must be replaced ({@code reason}); the call it serves, if any, fails with {@code message}. */
+  private Step failAndReplace(CallSink target, Failure failure, String message, String reason) {
     condemn(reason);
     if (target == null) {
       return Step.NONE.andKill(reason);
     }
     callEnded = true;
-    return Step.end(target, Failure.RECORD_TOO_LARGE,
-            "viasock: the program " + programName + " wrote an output record larger than the maximum record"
-                + " size of " + limit + " (" + MaxRecordSize.OPTION + "); this call failed and the program was"
-                + " restarted")
-        .andKill(reason);
+    return Step.end(target, failure, message).andKill(reason);
   }
 
   private void becomeIdle() {

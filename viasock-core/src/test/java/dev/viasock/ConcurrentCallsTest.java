@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many threads of one JVM calling at once: every caller gets exactly its own answers. */
 class ConcurrentCallsTest {
@@ -23,13 +22,11 @@ class ConcurrentCallsTest {
   private static final int CALLS = 200;
   private static final int CALLS_PER_SESSION = 10;
 
-  @TempDir Path temp;
-  Sandbox sandbox;
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
   ExecutorService threads;
 
   @BeforeEach
   void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
     threads = Executors.newFixedThreadPool(THREADS);
   }
 
@@ -37,7 +34,6 @@ class ConcurrentCallsTest {
   void tearDown() throws Exception {
     threads.shutdownNow();
     threads.awaitTermination(10, TimeUnit.SECONDS);
-    sandbox.close();
   }
 
   @Test

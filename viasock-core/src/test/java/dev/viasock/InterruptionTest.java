@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Interruption and deadlines, through a background server and in process: a thread blocked in a call ends
@@ -28,19 +26,12 @@ class InterruptionTest {
       + "    if l.strip() == 'hang': time.sleep(600)\n"
       + "    print(os.getpid(), l.strip(), flush=True)\n";
 
-  @TempDir Path temp;
-  Sandbox sandbox;
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
   String hanger;
 
   @BeforeEach
   void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
     hanger = sandbox.script("hanger.py", HANGER);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    sandbox.close();
   }
 
   private static byte[] bytes(String text) {

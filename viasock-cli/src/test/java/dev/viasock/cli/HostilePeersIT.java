@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Peers of the server's own user that do not speak the protocol (silent, garbage, an impossible frame
@@ -28,18 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostilePeersIT {
   private static final int EACH = 5;
 
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   private static SocketChannel connect(Path socket) throws IOException {
     return SocketChannel.open(UnixDomainSocketAddress.of(socket));

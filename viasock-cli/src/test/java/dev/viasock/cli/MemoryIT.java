@@ -3,7 +3,6 @@ package dev.viasock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A server's resident memory stays within 64 MiB: idle, after a bulk call, and after 20 parallel callers. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -23,20 +22,17 @@ class MemoryIT {
   private static final int CALLERS = 20;
   private static final int CALLS_EACH = 5;
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
   ExecutorService callers;
 
   @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
+  void setUp() {
     callers = Executors.newFixedThreadPool(CALLERS);
   }
 
   @AfterEach
-  void tearDown() throws Exception {
+  void tearDown() {
     callers.shutdownNow();
-    viasock.close();
   }
 
   private static String lines(int count, String text) {

@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Memory per call is bounded by the maximum record size: a record over it fails only its own call (status
@@ -26,18 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordSizeIT {
   private static final long FOUR_HUNDRED_MIB = 400L << 20;
 
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   /** Starts {@code viasock ARGS} and streams {@code bytes} zero bytes (no newline) into it, never held whole. */
   private Probes.Call streamZeros(long bytes, String... args) {
