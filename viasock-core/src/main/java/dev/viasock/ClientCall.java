@@ -136,9 +136,17 @@ final class ClientCall {
    * @return false when the server asked us to connect again
    */
   boolean greet(boolean forwardStderr) throws IOException {
-    writer.sendHello(forwardStderr ? Frame.FLAG_FORWARD_STDERR : 0);
-    if (!reader.next()) {
-      return false; // The server closed as it was stopping; nothing was sent yet.
+    try {
+      writer.sendHello(forwardStderr ? Frame.FLAG_FORWARD_STDERR : 0);
+      if (!reader.next()) {
+        return false; // The server closed as it was stopping; nothing was sent yet.
+      }
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw e;
+    } catch (IOException e) {
+      // A server that stops (idle, or its key no longer holds) closes its socket with this connection still in
+      // its queue, unaccepted: reset, with nothing sent yet.
+      return false;
     }
     switch (reader.type()) {
       case Frame.ACCEPT:

@@ -39,6 +39,9 @@ final class Connection implements Runnable {
     this.scheduler = scheduler;
   }
 
+  /** Whether {@link IdleTimer#greeted} was said for this connection, accepted as pending. */
+  private boolean settled;
+
   @Override
   public void run() {
     try (socket) {
@@ -47,6 +50,16 @@ final class Connection implements Runnable {
       LOG.log(DEBUG, "connection ended: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      settle();
+    }
+  }
+
+  /** This connection no longer holds the server as one that may be a call. */
+  private void settle() {
+    if (!settled) {
+      settled = true;
+      idle.greeted();
     }
   }
 
@@ -55,6 +68,9 @@ final class Connection implements Runnable {
     FrameWriter writer = new FrameWriter(socket.getOutputStream());
     if (!readGreeting(reader)) {
       return;
+    }
+    if (reader.type() != Frame.HELLO) {
+      settle(); // Status and stop requests do not keep a server alive.
     }
     switch (reader.type()) {
       case Frame.HELLO:
@@ -79,6 +95,7 @@ final class Connection implements Runnable {
       return;
     }
     idle.opened();
+    settle();
     try {
       serveCall(reader, writer, forwardStderr);
     } finally {

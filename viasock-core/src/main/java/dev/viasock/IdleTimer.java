@@ -3,17 +3,38 @@ package dev.viasock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Decides when a server has been without connections for long enough to stop. */
+/**
+ * Decides when a server has been without connections for long enough to stop. Idleness counts from when the
+ * server starts accepting ({@link #serving}), and a connection accepted but not yet greeted holds the server,
+ * so that a caller that reached the socket in time is served, however slowly it or the first program starts.
+ */
 final class IdleTimer {
   private final Ticker ticker;
   private final long idleNanos;
   private int active;
+  /** Accepted connections whose greeting is not read yet: they may be calls. */
+  private int pending;
   private long idleSince;
 
   IdleTimer(Ticker ticker, Duration idle) {
     this.ticker = ticker;
     this.idleNanos = idle.toNanos();
     this.idleSince = ticker.read();
+  }
+
+  /** The server accepts from now on: the time its first program took to start was not idleness. */
+  synchronized void serving() {
+    idleSince = ticker.read();
+  }
+
+  /** A connection was accepted; until {@link #greeted} it holds the server without restarting its idle clock. */
+  synchronized void accepted() {
+    pending++;
+  }
+
+  /** An accepted connection greeted or left; a call is counted by {@link #opened} before this. */
+  synchronized void greeted() {
+    pending--;
   }
 
   synchronized void opened() {
@@ -57,6 +78,6 @@ final class IdleTimer {
   }
 
   synchronized boolean expired() {
-    return active == 0 && ticker.read() - idleSince >= idleNanos;
+    return active == 0 && pending == 0 && ticker.read() - idleSince >= idleNanos;
   }
 }

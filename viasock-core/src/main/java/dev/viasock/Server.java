@@ -139,6 +139,7 @@ final class Server implements Administration {
     socketIdentity = identity(socketPath);
     LOG.log(INFO, "serving " + spec.program().commandText() + " in " + spec.program().workingDirectory()
         + " on " + socketPath + " (pid " + ProcessHandle.current().pid() + ")");
+    idle.serving();
     Threads.start("accept", this::acceptLoop);
     scheduler.scheduleWithFixedDelay(this::housekeep, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -166,6 +167,7 @@ final class Server implements Administration {
       if (!fromOwnUser(socket)) {
         continue;
       }
+      idle.accepted();
       connections.execute(new Connection(socket, pool, this, idle, scheduler));
     }
   }

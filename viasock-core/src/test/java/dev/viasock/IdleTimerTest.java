@@ -71,4 +71,42 @@ class IdleTimerTest {
     ticker.advance(IDLE);
     assertThat(timer.expired()).isTrue();
   }
+
+  @Test
+  void idlenessCountsFromWhenTheServerStartsServingNotWhileItsFirstProgramStarts() {
+    ticker.advance(IDLE.plusSeconds(1)); // a slow start: the timer was made before the program started
+    timer.serving();
+    assertThat(timer.expired()).as("a server that has just started accepting").isFalse();
+    ticker.advance(IDLE.minusNanos(1));
+    assertThat(timer.expired()).isFalse();
+    ticker.advanceNanos(1);
+    assertThat(timer.expired()).isTrue();
+  }
+
+  @Test
+  void anAcceptedConnectionHoldsTheServerUntilItHasGreeted() {
+    ticker.advance(IDLE.minusNanos(1));
+    timer.accepted();
+    ticker.advance(IDLE);
+    assertThat(timer.expired()).as("a connection whose greeting is not read yet may be a call").isFalse();
+    assertThat(timer.active()).isZero();
+
+    timer.greeted();
+    assertThat(timer.expired()).as("a status request does not restart the idle clock").isTrue();
+  }
+
+  @Test
+  void anAcceptedCallKeepsTheServerBusyFromAcceptToClose() {
+    ticker.advance(IDLE.minusNanos(1));
+    timer.accepted();
+    ticker.advance(IDLE);
+    timer.opened();
+    timer.greeted();
+    assertThat(timer.expired()).isFalse();
+
+    timer.closed();
+    assertThat(timer.expired()).as("the idle clock restarts when the call closes").isFalse();
+    ticker.advance(IDLE);
+    assertThat(timer.expired()).isTrue();
+  }
 }
