@@ -47,7 +47,7 @@ class InProcessServerTest {
             + "    if l.strip() == 'hang': time.sleep(60)\n"
             + "    print(os.getpid(), l.strip(), flush=True)\n");
     try (InProcessServer server =
-        sandbox.serverizer(program).processTimeout(Duration.ofMillis(500)).build().startInProcess()) {
+        sandbox.serverizer(program).processTimeout(Duration.ofSeconds(3)).build().startInProcess()) {
       assertThatThrownBy(() -> run(server, "hang\n"))
           .isInstanceOfSatisfying(ViasockException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TIMEOUT));
       assertThat(run(server, "fine\n")).endsWith(" fine\n");

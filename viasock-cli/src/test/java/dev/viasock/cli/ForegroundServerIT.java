@@ -58,7 +58,7 @@ class ForegroundServerIT {
 
   @Test
   void foregroundServerStopsWhenIdleAndRemovesItsSocket() throws Exception {
-    Path socket = startServer("-W", "3", "cat");
+    Path socket = startServer("-W", "5", "cat");
 
     viasock.run("x\n", "client", socket.toString()).assertSucceeded();
 

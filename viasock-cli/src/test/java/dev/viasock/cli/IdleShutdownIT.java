@@ -27,7 +27,8 @@ class IdleShutdownIT {
 
   @Test
   void anIdleServerStopsWithItsProgramAndRemovesItsFiles() throws Exception {
-    String out = viasock.run("a\n", "run", "-W", "1", program).assertSucceeded().out();
+    // -W 3: the files and processes of the running server are looked at after the client's exit, within it.
+    String out = viasock.run("a\n", "run", "-W", "3", program).assertSucceeded().out();
     long programPid = Long.parseLong(out.substring(0, out.indexOf(' ')));
     assertThat(out).isEqualTo(programPid + " a\n");
 
@@ -39,36 +40,36 @@ class IdleShutdownIT {
         .anyMatch(name -> name.endsWith(".info"));
     assertThat(viasock.leftovers()).as("server and program").extracting(ProcessHandle::pid).contains(programPid);
 
-    assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(8))).as("server and program gone after -W 1").isTrue();
+    assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(15))).as("server and program gone after -W 3").isTrue();
     assertThat(stateFiles())
         .as("state directory after the server stopped")
         .noneMatch(name -> name.endsWith(".sock") || name.endsWith(".lock") || name.endsWith(".info"));
     assertThat(stateFiles()).as("the log stays, for whoever wants to know what happened").anyMatch(name -> name.endsWith(".log"));
     String log = logText();
-    assertThat(log).contains("idle for 1 s");
+    assertThat(log).contains("idle for 3 s");
   }
 
   @Test
   void callsDuringTheIdlePeriodKeepTheServerAlive() throws Exception {
-    Duration idle = Duration.ofSeconds(2);
-    String first = viasock.run("a\n", "run", "-W", "2", program).assertSucceeded().out();
+    Duration idle = Duration.ofSeconds(4);
+    String first = viasock.run("a\n", "run", "-W", "4", program).assertSucceeded().out();
     String pid = first.substring(0, first.indexOf(' '));
     assertThat(first).isEqualTo(pid + " a\n");
     long firstEnded = System.nanoTime();
 
-    // Calls one after the other (each gap is one client start-up, well under -W 2) for longer than -W in all:
+    // Calls one after the other (each gap is one client start-up, well under -W 4) for longer than -W in all:
     // every one is served by the same program, so the idle wait started anew with each.
     int calls = 0;
     while (System.nanoTime() - firstEnded < idle.toNanos() + Duration.ofSeconds(1).toNanos()) {
       String line = "call" + ++calls;
-      assertThat(viasock.run(line + "\n", "run", "-W", "2", program).assertSucceeded().out())
+      assertThat(viasock.run(line + "\n", "run", "-W", "4", program).assertSucceeded().out())
           .as("call %s, %s ms after the first ended", calls, (System.nanoTime() - firstEnded) / 1_000_000)
           .isEqualTo(pid + " " + line + "\n");
     }
     assertThat(viasock.servers()).hasSize(1);
 
     // Then, left alone, it stops.
-    assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(10))).as("server and program gone after -W 2").isTrue();
+    assertThat(viasock.awaitNoLeftovers(Duration.ofSeconds(15))).as("server and program gone after -W 4").isTrue();
   }
 
   @Test

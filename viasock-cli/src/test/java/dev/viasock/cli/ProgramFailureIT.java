@@ -107,7 +107,7 @@ class ProgramFailureIT {
         done
         """);
 
-    Viasock.Result failed = viasock.run("a\nhang\n", "run", "-w", "0.5", program);
+    Viasock.Result failed = viasock.run("a\nhang\n", "run", "-w", "2", program);
 
     assertThat(failed.exitStatus()).as("exit status; stderr: %s", failed.stderr()).isEqualTo(124);
     long child = Long.parseLong(pidOf(failed.out()));
