@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A program that keeps its answers in a buffer, from the library: through a background server and in this
@@ -20,20 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Serverizer.Builder#unbuffered}.
  */
 class HeldAnswersTest {
-  @TempDir Path temp;
-  Sandbox sandbox;
+  @RegisterExtension final Sandbox sandbox = new Sandbox();
   String perl;
 
   @BeforeEach
   void setUp() throws Exception {
-    sandbox = new Sandbox(temp);
     // Perl keeps what it prints into a pipe in a buffer until it is full or the program ends.
     perl = sandbox.script("upcase.pl", "#!/usr/bin/perl -p\n$_ = uc;\n");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    sandbox.close();
   }
 
   @Test

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The compatibility table of docs/cli.md, row by row: real programs run through viasock, twice (the second
@@ -52,17 +51,11 @@ class CompatibilityIT {
       "UTF-8 caf\u00e9 \u2615\n".getBytes(UTF_8),
       ("long " + "x".repeat(20_000) + "\n").getBytes(UTF_8));
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp).unset("PYTHONUNBUFFERED").env("LC_ALL", LOCALE);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
+    viasock.unset("PYTHONUNBUFFERED").env("LC_ALL", LOCALE);
   }
 
   // Works with -u.

@@ -5,28 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code viasock doctor} in this checkout: what it finds, and its exit status when something blocks viasock
  * (the installed layout is DistributionIT's).
  */
 class DoctorIT {
-  @TempDir Path temp;
-  Viasock viasock;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    viasock = new Viasock(temp);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
-  }
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @Test
   void aHealthyMachineExitsZero() throws Exception {
@@ -66,7 +53,7 @@ class DoctorIT {
 
   @Test
   void aStateDirectoryTooLongForSocketPathsBlocksViasock() throws Exception {
-    Path deep = Files.createDirectories(temp.resolve("d".repeat(100)));
+    Path deep = Files.createDirectories(viasock.root().resolve("d".repeat(100)));
     viasock.env("VIASOCK_DIR", deep.resolve("state").toString());
 
     Viasock.Result doctor = viasock.run("", "doctor");

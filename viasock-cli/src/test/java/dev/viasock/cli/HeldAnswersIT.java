@@ -2,13 +2,11 @@ package dev.viasock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The diagnosis of a program that keeps its answers in a buffer: it is stopped within seconds (long before
@@ -31,17 +29,11 @@ class HeldAnswersIT {
           print(os.getpid(), line, end="", flush=not first)
       """;
 
-  @TempDir Path temp;
-  Viasock viasock;
+  @RegisterExtension final Viasock viasock = new Viasock();
 
   @BeforeEach
   void setUp() throws Exception {
-    viasock = new Viasock(temp).unset("PYTHONUNBUFFERED");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    viasock.close();
+    viasock.unset("PYTHONUNBUFFERED");
   }
 
   @Test
