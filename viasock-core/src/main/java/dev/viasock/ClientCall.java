@@ -25,11 +25,18 @@ final class ClientCall {
    * that cannot be cut short; once stopped it reads nothing more.
    */
   private static final java.time.Duration INPUT_JOIN_BOUND = java.time.Duration.ofMillis(250);
+  /** How long a client waits for a sign of life (any frame; the server sends HEARTBEAT every second). */
+  static final java.time.Duration SILENCE_BOUND = silenceBound();
 
   private final SocketChannel channel;
   private final Path log;
   private final FrameReader reader;
   private final FrameWriter writer;
+  /** Set while the client waits for a frame; the time it last heard from the server then. */
+  private volatile boolean waiting;
+  private volatile long lastHeard = System.nanoTime();
+  private volatile boolean silent;
+  private volatile boolean closed;
 
   /** @param log the server's log, named in error messages; null when unknown */
   ClientCall(SocketChannel channel, Path log) {
@@ -81,6 +88,11 @@ final class ClientCall {
     } catch (java.nio.channels.ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
       throw Session.interrupted(e);
+    } catch (java.net.ProtocolException e) {
+      throw new ViasockException(
+          Failure.PROTOCOL_ERROR, withLog("viasock: the server's answer is malformed: " + e.getMessage()), e);
+    } catch (java.io.EOFException e) {
+      throw stoppedMidCall();
     } catch (IOException e) {
       if (deadline != null && deadline.isDone()) {
         throw new ViasockException(Failure.TIMEOUT, withLog("viasock: the call did not end within "
@@ -88,6 +100,7 @@ final class ClientCall {
       }
       throw new ViasockException(Failure.SERVER_UNAVAILABLE, withLog("viasock: lost the server: " + e.getMessage()), e);
     } finally {
+      closed = true;
       if (deadline != null) {
         deadline.cancel(false);
       }
@@ -136,9 +149,10 @@ final class ClientCall {
    * @return false when the server asked us to connect again
    */
   boolean greet(boolean forwardStderr) throws IOException {
+    watchSilence();
     try {
       writer.sendHello(forwardStderr ? Frame.FLAG_FORWARD_STDERR : 0);
-      if (!reader.next()) {
+      if (!next()) {
         return false; // The server closed as it was stopping; nothing was sent yet.
       }
     } catch (java.nio.channels.ClosedByInterruptException e) {
@@ -160,8 +174,74 @@ final class ClientCall {
     }
   }
 
+  /**
+   * Reads the next frame that is not a heartbeat, giving up when the server is silent for longer than
+   * {@link #SILENCE_BOUND} meanwhile.
+   *
+   * @return false at the clean end of the stream
+   */
+  boolean next() throws IOException {
+    lastHeard = System.nanoTime();
+    waiting = true;
+    try {
+      while (reader.next()) {
+        lastHeard = System.nanoTime();
+        if (reader.type() != Frame.HEARTBEAT) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      if (silent) {
+        throw new ViasockException(
+            Failure.SERVER_UNRESPONSIVE,
+            withLog("viasock: the server has not been heard from for " + SILENCE_BOUND.toSeconds()
+                + " s (it is stopped, hung or overloaded); gave up"),
+            e);
+      }
+      throw e;
+    } finally {
+      waiting = false;
+    }
+  }
+
+  /** Closes the connection when the server stays silent while this client waits for it. */
+  private void watchSilence() {
+    Threads.start("client-silence", new Runnable() {
+      // An inner class, not a lambda: a call's JVM links no method handle on its way.
+      @Override
+      public void run() {
+        long bound = SILENCE_BOUND.toNanos();
+        while (!closed) {
+          try {
+            Thread.sleep(Math.min(250, SILENCE_BOUND.toMillis()));
+          } catch (InterruptedException e) {
+            return;
+          }
+          if (waiting && System.nanoTime() - lastHeard > bound) {
+            silent = true;
+            close();
+            return;
+          }
+        }
+      }
+    });
+  }
+
+  private static java.time.Duration silenceBound() {
+    String seconds = System.getenv("VIASOCK_SILENCE_SECONDS");
+    try {
+      if (seconds != null && Integer.parseInt(seconds) > 0) {
+        return java.time.Duration.ofSeconds(Integer.parseInt(seconds));
+      }
+    } catch (NumberFormatException e) {
+      // The default, then.
+    }
+    return java.time.Duration.ofSeconds(10);
+  }
+
   private void relayOutput(OutputStream out, OutputStream err) throws IOException {
-    while (reader.next()) {
+    while (next()) {
       switch (reader.type()) {
         case Frame.PRELUDE:
         case Frame.OUTPUT:
@@ -183,7 +263,11 @@ final class ClientCall {
           throw unexpectedFrame();
       }
     }
-    throw new ViasockException(
+    throw stoppedMidCall();
+  }
+
+  private ViasockException stoppedMidCall() {
+    return new ViasockException(
         Failure.SERVER_UNAVAILABLE,
         withLog("viasock: the server stopped before it finished this call") + logTail());
   }
@@ -199,6 +283,7 @@ final class ClientCall {
   }
 
   void close() {
+    closed = true;
     try {
       channel.close();
     } catch (IOException e) {
@@ -221,8 +306,7 @@ final class ClientCall {
 
   ViasockException unexpectedFrame() {
     return new ViasockException(
-        Failure.SERVER_UNAVAILABLE,
-        withLog("viasock: the server sent an unexpected frame '" + (char) reader.type() + "'"));
+        Failure.PROTOCOL_ERROR, withLog("viasock: the server sent an unexpected frame " + Frame.describe(reader.type())));
   }
 
   private String withLog(String message) {

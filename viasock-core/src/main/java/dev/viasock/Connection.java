@@ -87,18 +87,26 @@ final class Connection implements Runnable {
     }
     int version = reader.intAt(0);
     boolean forwardStderr = (reader.intAt(1) & Frame.FLAG_FORWARD_STDERR) != 0;
-    if (version != Frame.PROTOCOL_VERSION) {
+    if (version < 1 || version > Frame.PROTOCOL_VERSION) {
       writer.sendEnd(
           Failure.SERVER_UNAVAILABLE.exitStatus(),
           "viasock: the server speaks protocol " + Frame.PROTOCOL_VERSION + " and the client " + version
               + "; stop the old server (viasock stop --all) and call again");
       return;
     }
+    if (server.retiresOnGreeting()) {
+      writer.send(Frame.RETRY);
+      return;
+    }
     idle.opened();
     settle();
+    Heartbeat heartbeat = version >= 2 ? Heartbeat.start(writer, scheduler) : null;
     try {
       serveCall(reader, writer, forwardStderr);
     } finally {
+      if (heartbeat != null) {
+        heartbeat.stop();
+      }
       idle.closed();
     }
   }

@@ -47,7 +47,7 @@ final class Daemon {
         files.key(),
         files.log(),
         files.socket(),
-        ServerKey.staleness(spec, System::getenv, files.key()),
+        ServerKey.staleness(spec),
         null,
         Ticker.system());
     Server server = new Server(config, new ServerListener() {

@@ -18,6 +18,8 @@ public enum Failure {
   RECORD_TOO_LARGE(67),
   /** The server could not be started or reached, or it stopped without answering. */
   SERVER_UNAVAILABLE(69),
+  /** The server went silent: no frame, not even a heartbeat, for a bounded time (it is stopped or hung). */
+  SERVER_UNRESPONSIVE(70),
   /** Reading the caller's input failed. */
   INPUT_FAILED(74),
   /**
@@ -27,6 +29,8 @@ public enum Failure {
    * option to flush each line makes it work.
    */
   OUTPUT_BUFFERED(75),
+  /** The server's answer broke the protocol (an impossible frame length, a frame out of place). */
+  PROTOCOL_ERROR(76),
   /** The state directory is not private to the user (wrong owner, group- or world-writable, or a symlink). */
   UNSAFE_STATE_DIRECTORY(77),
   /** The program took longer than the process timeout to answer one record, and was stopped. */

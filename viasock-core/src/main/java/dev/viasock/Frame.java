@@ -5,7 +5,10 @@ package dev.viasock;
  * big-endian payload length and the payload; see docs/protocol.md.
  */
 final class Frame {
-  static final int PROTOCOL_VERSION = 1;
+  /** 2: the server sends HEARTBEAT while a call is quiet. A server still serves clients of version 1. */
+  static final int PROTOCOL_VERSION = 2;
+  /** How often a server says it is alive to a quiet connection. */
+  static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(1);
   /** Larger payloads are split, so that a reader never needs more than this in memory for one frame. */
   static final int MAX_PAYLOAD = 1 << 18;
 
@@ -30,8 +33,15 @@ final class Frame {
   static final byte OUTPUT = 'O';
   /** Server to client: the program's stderr, when the client asked for it. */
   static final byte STDERR = 'S';
+  /** Server to client: no payload; the server is alive (sent while a connection is otherwise quiet). */
+  static final byte HEARTBEAT = 'K';
   /** Server to client, last: a 4-byte exit status and a UTF-8 message (empty on success). */
   static final byte END = 'Z';
+
+  /** A frame's type as messages show it: the character, or its code when it is not printable. */
+  static String describe(byte type) {
+    return type >= 0x20 && type < 0x7f ? "'" + (char) type + "'" : String.format("0x%02x", type & 0xff);
+  }
 
   /** HELLO flag: forward the program's stderr to this client. */
   static final int FLAG_FORWARD_STDERR = 1;

@@ -12,12 +12,12 @@ import java.net.ProtocolException;
 /** Reads frames from one peer, one at a time, into a reused buffer. Not thread-safe. */
 final class FrameReader {
   private final DataInputStream in;
-  private byte[] payload = new byte[1 << 16];
+  private byte[] payload = new byte[1 << 13];
   private byte type;
   private int length;
 
   FrameReader(InputStream in) {
-    this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+    this.in = new DataInputStream(new BufferedInputStream(in, 1 << 13));
   }
 
   /**
@@ -35,7 +35,8 @@ final class FrameReader {
     type = (byte) first;
     length = in.readInt();
     if (length < 0 || length > Frame.MAX_PAYLOAD + 4) {
-      throw new ProtocolException("frame of type " + (char) first + " has an impossible length " + length);
+      throw new ProtocolException(
+          "frame of type " + Frame.describe(type) + " has an impossible length " + Integer.toUnsignedLong(length));
     }
     if (payload.length < length) {
       payload = new byte[Math.max(length, payload.length * 2)];
@@ -60,7 +61,7 @@ final class FrameReader {
   int intAt(int index) throws ProtocolException {
     int at = index * 4;
     if (length < at + 4) {
-      throw new ProtocolException("frame of type " + (char) type + " is too short (" + length + " bytes)");
+      throw new ProtocolException("frame of type " + Frame.describe(type) + " is too short (" + length + " bytes)");
     }
     return (payload[at] & 0xff) << 24 | (payload[at + 1] & 0xff) << 16 | (payload[at + 2] & 0xff) << 8
         | (payload[at + 3] & 0xff);

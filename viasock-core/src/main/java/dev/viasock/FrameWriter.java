@@ -9,9 +9,11 @@ import java.io.OutputStream;
 /** Writes frames to one peer. Thread-safe: several threads may write whole frames to the same peer. */
 final class FrameWriter {
   private final OutputStream out;
+  private volatile long lastWrite = System.nanoTime();
+  private boolean ended;
 
   FrameWriter(OutputStream out) {
-    this.out = new BufferedOutputStream(out, 1 << 16);
+    this.out = new BufferedOutputStream(out, 1 << 13);
   }
 
   /** Writes {@code bytes[offset, offset + length)} as one or more frames of {@code type}, and flushes. */
@@ -47,9 +49,23 @@ final class FrameWriter {
     writeInt(status);
     out.write(text);
     out.flush();
+    ended = true;
+  }
+
+  /** Sends HEARTBEAT when nothing was written for {@code quiet} and the call has not ended. */
+  void heartbeatIfQuiet(java.time.Duration quiet) throws IOException {
+    if (System.nanoTime() - lastWrite < quiet.toNanos()) {
+      return;
+    }
+    synchronized (this) {
+      if (!ended && System.nanoTime() - lastWrite >= quiet.toNanos()) {
+        send(Frame.HEARTBEAT);
+      }
+    }
   }
 
   private void writeHeader(byte type, int length) throws IOException {
+    lastWrite = System.nanoTime();
     out.write(type);
     writeInt(length);
   }

@@ -206,8 +206,8 @@ final class Server implements Administration {
       }
       if (idle.expired()) {
         stop("idle for " + Durations.seconds(spec.idleTimeout()), false);
-      } else if (staleReason != null && idle.active() == 0) {
-        stop(staleReason, false);
+      } else if (staleReason() != null && idle.active() == 0) {
+        stop(staleReason(), false);
       }
     } catch (RuntimeException e) {
       LOG.log(WARNING, "housekeeping failed", e);
@@ -228,7 +228,17 @@ final class Server implements Administration {
     }
   }
 
-  private void checkStillCurrent() {
+  @Override
+  public boolean retiresOnGreeting() {
+    checkStillCurrent();
+    return staleReason() != null;
+  }
+
+  private synchronized String staleReason() {
+    return staleReason;
+  }
+
+  private synchronized void checkStillCurrent() {
     if (staleReason != null) {
       return;
     }

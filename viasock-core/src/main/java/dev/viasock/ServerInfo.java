@@ -42,8 +42,15 @@ final class ServerInfo {
     if (removed) {
       return;
     }
+    Optional<Properties> existing = read(files);
+    if (existing.isPresent() && describesAnotherLiveServer(existing.get())) {
+      // A successor serves the key now (this server retired because its files changed): the file is its.
+      removed = true;
+      return;
+    }
     Properties info = new Properties();
     info.setProperty("pid", String.valueOf(ProcessHandle.current().pid()));
+    info.setProperty("server", describe(ProcessHandle.current()));
     info.setProperty("key", files.key());
     info.setProperty("command", spec.program().commandText());
     info.setProperty("directory", spec.program().workingDirectory().toString());
@@ -69,6 +76,43 @@ final class ServerInfo {
     return process.pid() + "@" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
   }
 
+  /**
+   * Whether {@code info} was written by a server other than this process that still runs: a retired
+   * server's successor shares its key, and neither may remove or overwrite what the other wrote.
+   */
+  private static boolean describesAnotherLiveServer(Properties info) {
+    String server = info.getProperty("server", "");
+    if (server.equals(describe(ProcessHandle.current()))) {
+      return false;
+    }
+    int at = server.indexOf('@');
+    try {
+      long pid = Long.parseLong(server.substring(0, Math.max(at, 0)));
+      long start = Long.parseLong(server.substring(at + 1));
+      return ProcessHandle.of(pid)
+              .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == start)
+              .isPresent()
+          && !isZombie(pid);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the process has ended but was not reaped yet: ProcessHandle counts such a process as alive, and
+   * a killed server, nobody's child, stays one until init gets to it (some container inits never do).
+   */
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      int afterName = stat.lastIndexOf(')');
+      char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : '?';
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException e) {
+      return false; // No /proc: ProcessHandle's answer stands.
+    }
+  }
+
   private static Optional<Properties> read(ServerFiles files) {
     Properties properties = new Properties();
     try (Reader in = Files.newBufferedReader(files.info())) {
@@ -88,8 +132,8 @@ final class ServerInfo {
    */
   static void reapOrphans(ServerFiles files) {
     Optional<Properties> info = read(files);
-    if (info.isEmpty()) {
-      return;
+    if (info.isEmpty() || describesAnotherLiveServer(info.get())) {
+      return; // No server left programs, or it lives on: it retired and is finishing its calls.
     }
     for (String program : Splitter.on(',').omitEmptyStrings().split(info.get().getProperty("programs", ""))) {
       List<String> parts = Splitter.on('@').splitToList(program);
@@ -117,9 +161,15 @@ final class ServerInfo {
   synchronized void remove() {
     removed = true;
     try {
+      Optional<Properties> existing = read(files);
+      if (existing.isPresent() && describesAnotherLiveServer(existing.get())) {
+        return; // A successor serves the key: its description and its lock file stay.
+      }
       Files.deleteIfExists(files.info());
       try (SpawnLock lock = SpawnLock.acquire(files.lock(), LOCK_BOUND)) {
-        if (lock != null) {
+        // A caller may have been starting a successor while this server waited for the lock: asked again.
+        Optional<Properties> now = read(files);
+        if (lock != null && (now.isEmpty() || !describesAnotherLiveServer(now.get()))) {
           lock.retire(files.lock());
         }
       }

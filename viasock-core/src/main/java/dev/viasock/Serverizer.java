@@ -181,7 +181,7 @@ public final class Serverizer {
     try (route) {
       String key = ServerKey.derive(spec, environment);
       ServerConfig config = new ServerConfig(
-          spec, key, logFile, listening, ServerKey.staleness(spec, environment, key), null, Ticker.system());
+          spec, key, logFile, listening, ServerKey.staleness(spec), null, Ticker.system());
       Server server = new Server(config, ServerListener.NONE);
       try {
         server.start();

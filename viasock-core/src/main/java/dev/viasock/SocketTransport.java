@@ -84,7 +84,7 @@ final class SocketTransport implements SessionTransport {
   private byte[] next(byte expected) throws IOException {
     FrameReader reader = call.reader();
     while (true) {
-      if (!reader.next()) {
+      if (!call.next()) {
         throw new ViasockException(Failure.SERVER_UNAVAILABLE, "viasock: the server closed the session");
       }
       byte type = reader.type();
@@ -110,7 +110,7 @@ final class SocketTransport implements SessionTransport {
   public void close() {
     try {
       call.writer().send(Frame.END_OF_INPUT);
-      while (call.reader().next() && call.reader().type() != Frame.END) {
+      while (call.next() && call.reader().type() != Frame.END) {
         // Only an END can follow; anything else goes with the connection.
       }
     } catch (IOException e) {

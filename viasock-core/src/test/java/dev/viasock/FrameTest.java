@@ -247,7 +247,7 @@ class FrameTest {
     byte[] header = {'O', (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
     FrameReader reader = new FrameReader(new ByteArrayInputStream(header));
     assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class)
-        .hasMessageContaining(String.valueOf(length));
+        .hasMessageContaining(String.valueOf(Integer.toUnsignedLong(length)));
   }
 
   @Test

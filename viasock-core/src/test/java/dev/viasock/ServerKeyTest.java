@@ -41,6 +41,59 @@ class ServerKeyTest {
   }
 
   @Test
+  void touchingTheProgramOrAFileItNamesKeepsTheKeyAndChangesTheStamps() throws IOException {
+    Path model = write("model.bin", "m");
+    String key = key(spec("model.bin"));
+    String stamps = stamps(spec("model.bin"));
+    Files.setLastModifiedTime(model, LATER);
+    Files.setLastModifiedTime(program, LATER);
+    assertThat(key(spec("model.bin"))).as("the key: what a client computes without touching a file").isEqualTo(key);
+    assertThat(stamps(spec("model.bin"))).as("the stamps: what the server checks on a greeting").isNotEqualTo(stamps);
+  }
+
+  @Test
+  void aStaleServerSaysWhyOnceItsFilesChange() throws IOException {
+    var staleness = ServerKey.staleness(spec("x"));
+    assertThat(staleness.get()).as("unchanged").isNull();
+    Files.setLastModifiedTime(program, LATER);
+    assertThat(staleness.get()).contains("key no longer holds");
+  }
+
+  @Test
+  void theKeyIsTheDocumentedEncodingHashed() {
+    // docs/protocol.md, "The server's address": the native client hashes the same bytes.
+    ServerSpec spec =
+        new ServerSpec(
+            new Program("cat", Path.of("/bin/cat"), ImmutableList.of("-u", "é"), Path.of("/tmp")),
+            framing("^$", "", 1, 0),
+            Duration.ofMillis(1500),
+            Duration.ofSeconds(15),
+            2,
+            ImmutableList.of("HOME", "UNSET"),
+            ImmutableList.of(Path.of("models")));
+    environment.put("HOME", "/home/a");
+    byte[] encoded = ServerKey.encode(spec, environment::get);
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (String chunk :
+        List.of(
+            "11000000", hex("viasock-address-1"), "04000000", hex("/tmp"), "08000000", hex("/bin/cat"),
+            "02000000", "02000000", hex("-u"), "02000000", "c3a9", "02000000", hex("^$"), "00000000",
+            "01000000", "00000000", "002f685900000000", "00d6117e03000000", "02000000", "0000000200000000", "00",
+            "02000000",
+            "04000000", hex("HOME"), "01", "07000000", hex("/home/a"), "05000000", hex("UNSET"), "00",
+            "00000000", "01000000", "06000000", hex("models"))) {
+      expected.writeBytes(com.google.common.io.BaseEncoding.base16().lowerCase().decode(chunk));
+    }
+    assertThat(encoded).isEqualTo(expected.toByteArray());
+    assertThat(key(spec)).isEqualTo(com.google.common.hash.Hashing.murmur3_128().hashBytes(encoded).toString()
+        .substring(0, 20));
+  }
+
+  private static String hex(String text) {
+    return com.google.common.io.BaseEncoding.base16().lowerCase().encode(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aKeyIsTwentyLowercaseBase32Characters() {
     for (String argument : List.of("a", "b", "--model=x", "")) {
       String key = key(spec(argument));
@@ -69,80 +122,80 @@ class ServerKeyTest {
   }
 
   @Test
-  void touchingAFileNamedByAnArgumentChangesTheKey() throws IOException {
+  void touchingAFileNamedByAnArgumentChangesTheStamps() throws IOException {
     Path model = write("model.bin", "weights");
-    String before = key(spec("-m", "model.bin"));
+    String before = stamps(spec("-m", "model.bin"));
     Files.setLastModifiedTime(model, LATER);
-    assertThat(key(spec("-m", "model.bin"))).isNotEqualTo(before);
+    assertThat(stamps(spec("-m", "model.bin"))).isNotEqualTo(before);
   }
 
   @Test
-  void changingTheSizeOfAFileNamedByAnArgumentChangesTheKey() throws IOException {
+  void changingTheSizeOfAFileNamedByAnArgumentChangesTheStamps() throws IOException {
     Path model = write("model.bin", "weights");
-    String before = key(spec("model.bin"));
+    String before = stamps(spec("model.bin"));
     Files.writeString(model, "more weights");
     Files.setLastModifiedTime(model, EARLIER);
-    assertThat(key(spec("model.bin"))).isNotEqualTo(before);
+    assertThat(stamps(spec("model.bin"))).isNotEqualTo(before);
   }
 
   @Test
-  void aFileNamedByAnAbsolutePathArgumentCounts() throws IOException {
+  void aFileNamedByAnAbsolutePathArgumentIsStamped() throws IOException {
     Path model = write("model.bin", "weights");
-    String before = key(spec(model.toString()));
+    String before = stamps(spec(model.toString()));
     Files.setLastModifiedTime(model, LATER);
-    assertThat(key(spec(model.toString()))).isNotEqualTo(before);
+    assertThat(stamps(spec(model.toString()))).isNotEqualTo(before);
   }
 
   @Test
-  void theFileOfAnOptionWithEqualsValueCounts() throws IOException {
+  void theFileOfAnOptionWithEqualsValueIsStamped() throws IOException {
     Path model = write("model.bin", "weights");
-    String before = key(spec("--model=model.bin"));
+    String before = stamps(spec("--model=model.bin"));
     Files.setLastModifiedTime(model, LATER);
-    String touched = key(spec("--model=model.bin"));
+    String touched = stamps(spec("--model=model.bin"));
     assertThat(touched).as("mtime").isNotEqualTo(before);
     Files.writeString(model, "other weights");
     Files.setLastModifiedTime(model, LATER);
-    assertThat(key(spec("--model=model.bin"))).as("size").isNotEqualTo(touched);
+    assertThat(stamps(spec("--model=model.bin"))).as("size").isNotEqualTo(touched);
   }
 
   @Test
-  void aFileAppearingWhereAnArgumentPointsChangesTheKey() throws IOException {
-    String before = key(spec("model.bin"));
+  void aFileAppearingWhereAnArgumentPointsChangesTheStamps() throws IOException {
+    String before = stamps(spec("model.bin"));
     write("model.bin", "");
-    assertThat(key(spec("model.bin"))).isNotEqualTo(before);
+    assertThat(stamps(spec("model.bin"))).isNotEqualTo(before);
   }
 
   @Test
-  void aFileThatNoArgumentNamesDoesNotChangeTheKey() throws IOException {
+  void aFileThatNoArgumentNamesDoesNotChangeTheStamps() throws IOException {
     write("model.bin", "weights");
     Path unrelated = write("notes.txt", "hello");
-    String before = key(spec("--model=model.bin", "x"));
+    String before = stamps(spec("--model=model.bin", "x"));
     Files.setLastModifiedTime(unrelated, LATER);
     Files.writeString(unrelated, "hello again");
-    assertThat(key(spec("--model=model.bin", "x"))).isEqualTo(before);
+    assertThat(stamps(spec("--model=model.bin", "x"))).isEqualTo(before);
   }
 
   @Test
-  void changingTheProgramFileChangesTheKey() throws IOException {
-    String before = key(spec("x"));
+  void changingTheProgramFileChangesTheStamps() throws IOException {
+    String before = stamps(spec("x"));
     Files.setLastModifiedTime(program, LATER);
-    String touched = key(spec("x"));
+    String touched = stamps(spec("x"));
     assertThat(touched).as("mtime").isNotEqualTo(before);
     Files.writeString(program, "#!/bin/sh\nexec cat\n");
     Files.setLastModifiedTime(program, LATER);
-    assertThat(key(spec("x"))).as("size").isNotEqualTo(touched);
+    assertThat(stamps(spec("x"))).as("size").isNotEqualTo(touched);
   }
 
   @Test
-  void theProgramFoundThroughPathCounts() throws IOException {
+  void theProgramFoundThroughPathIsStamped() throws IOException {
     Path bin = Files.createDirectory(work.resolve("bin"));
     Path tool = bin.resolve("tool");
     Files.writeString(tool, "#!/bin/sh\n");
     Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
     Files.setLastModifiedTime(tool, EARLIER);
-    String before = key(spec(Program.resolve("tool", List.of(), work, bin.toString())));
+    String before = stamps(spec(Program.resolve("tool", List.of(), work, bin.toString())));
     Files.setLastModifiedTime(tool, LATER);
-    assertThat(key(spec(Program.resolve("tool", List.of(), work, bin.toString())))).isNotEqualTo(before);
+    assertThat(stamps(spec(Program.resolve("tool", List.of(), work, bin.toString())))).isNotEqualTo(before);
   }
 
   @Test
@@ -228,84 +281,88 @@ class ServerKeyTest {
   }
 
   @Test
-  void aFileDeepUnderAWatchedDirectoryChangingChangesTheKey() throws IOException {
+  void aFileDeepUnderAWatchedDirectoryChangingChangesTheStamps() throws IOException {
     Path nested = Files.createDirectories(work.resolve("models/en/v2"));
     Path weights = Files.writeString(nested.resolve("weights.bin"), "w");
     Files.setLastModifiedTime(weights, EARLIER);
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("models")));
-    String before = key(spec);
-    assertThat(key(spec)).isEqualTo(before);
+    String before = stamps(spec);
+    assertThat(stamps(spec)).isEqualTo(before);
 
     Files.setLastModifiedTime(weights, LATER);
-    String touched = key(spec);
+    String touched = stamps(spec);
     assertThat(touched).as("mtime of a file three levels down").isNotEqualTo(before);
 
     Files.writeString(weights, "ww");
     Files.setLastModifiedTime(weights, LATER);
-    assertThat(key(spec)).as("size").isNotEqualTo(touched);
+    assertThat(stamps(spec)).as("size").isNotEqualTo(touched);
   }
 
   @Test
-  void aFileAddedUnderAWatchedDirectoryChangesTheKey() throws IOException {
+  void aFileAddedUnderAWatchedDirectoryChangesTheStamps() throws IOException {
     Path models = Files.createDirectories(work.resolve("models/en"));
     Files.setLastModifiedTime(models, EARLIER);
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("models")));
-    String before = key(spec);
+    String before = stamps(spec);
     Files.writeString(models.resolve("new.bin"), "");
     Files.setLastModifiedTime(models, EARLIER);
-    assertThat(key(spec)).isNotEqualTo(before);
+    assertThat(stamps(spec)).isNotEqualTo(before);
   }
 
   @Test
-  void aWatchedFileChangingChangesTheKey() throws IOException {
+  void aWatchedFileChangingChangesTheStamps() throws IOException {
     Path config = write("config.yaml", "a: 1");
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("config.yaml")));
-    String before = key(spec);
+    String before = stamps(spec);
     Files.setLastModifiedTime(config, LATER);
-    assertThat(key(spec)).isNotEqualTo(before);
+    assertThat(stamps(spec)).isNotEqualTo(before);
   }
 
   @Test
-  void aFileUnderAWatchedSymlinkToADirectoryChangingChangesTheKey() throws IOException {
+  void aFileUnderAWatchedSymlinkToADirectoryChangingChangesTheStamps() throws IOException {
     // e.g. --watch models, with models -> models-v3 (a common way to switch model versions)
     Path real = Files.createDirectories(work.resolve("models-v3"));
     Path weights = Files.writeString(real.resolve("weights.bin"), "w");
     Files.setLastModifiedTime(weights, EARLIER);
     Files.createSymbolicLink(work.resolve("models"), Path.of("models-v3"));
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("models")));
-    String before = key(spec);
+    String before = stamps(spec);
     Files.setLastModifiedTime(weights, LATER);
-    assertThat(key(spec)).isNotEqualTo(before);
+    assertThat(stamps(spec)).isNotEqualTo(before);
   }
 
   @Test
-  void repointingAWatchedSymlinkChangesTheKey() throws IOException {
+  void repointingAWatchedSymlinkChangesTheStamps() throws IOException {
     Path v1 = Files.createDirectories(work.resolve("models-v1"));
     Path v2 = Files.createDirectories(work.resolve("models-v2"));
     Files.setLastModifiedTime(v1, EARLIER);
     Files.setLastModifiedTime(v2, EARLIER);
     Path link = Files.createSymbolicLink(work.resolve("models"), Path.of("models-v1"));
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("models")));
-    String before = key(spec);
+    String before = stamps(spec);
     Files.delete(link);
     Files.createSymbolicLink(link, Path.of("models-v2"));
-    assertThat(key(spec)).isNotEqualTo(before);
+    assertThat(stamps(spec)).isNotEqualTo(before);
   }
 
   @Test
-  void aFileOutsideTheWatchedDirectoryDoesNotChangeTheKey() throws IOException {
+  void aFileOutsideTheWatchedDirectoryDoesNotChangeTheStamps() throws IOException {
     Files.createDirectories(work.resolve("models"));
     Path outside = write("outside.bin", "x");
     ServerSpec spec = spec(ImmutableList.of(), ImmutableList.of(Path.of("models")));
-    String before = key(spec);
+    String before = stamps(spec);
     Files.setLastModifiedTime(outside, LATER);
-    assertThat(key(spec)).isEqualTo(before);
+    assertThat(stamps(spec)).isEqualTo(before);
   }
 
   // --- helpers ----------------------------------------------------------------------------------------
 
   private String key(ServerSpec spec) {
     return ServerKey.derive(spec, environment::get);
+  }
+
+  private static String stamps(ServerSpec spec) {
+    return ServerKey.stamps(spec);
   }
 
   private Path write(String name, String content) throws IOException {

@@ -74,9 +74,11 @@ final class Help {
         65   the input ends with an unterminated record (the records before it were served)
         67   a record is larger than --max-record-size (only that call fails)
         69   the server could not be started or reached, or stopped without answering
+        70   the server went silent (stopped or hung): no sign of life for 10 s
         74   reading the input failed
         75   the program kept its answers in a buffer (it owed answers and waited for more
              input): try -u, or the program's own option to flush each line
+        76   the server's answer broke the protocol
         77   the state directory is not private to you
         124  the program took longer than --process-timeout to answer a record
         126  the program cannot be executed

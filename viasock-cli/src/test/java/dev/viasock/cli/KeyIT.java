@@ -210,6 +210,18 @@ class KeyIT {
     List<ProcessHandle> servers = viasock.servers();
     assertThat(servers).hasSize(1);
     assertThat(servers.get(0).pid()).isNotEqualTo(oldServer.pid());
+    // The old server shared its key (the files' names) with its successor, and left the successor's files.
+    try (var files = Files.list(viasock.stateDir())) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".jsa") && !n.endsWith(".tmp")))
+          .as("the successor's files")
+          .anyMatch(n -> n.endsWith(".sock"))
+          .anyMatch(n -> n.endsWith(".lock"))
+          .anyMatch(n -> n.endsWith(".log"))
+          .anyMatch(n -> n.endsWith(".info"));
+    }
+    assertThat(Probes.onlyFile(viasock.stateDir(), ".info").map(Probes::programPids).orElseThrow())
+        .as("the .info describes the successor's program")
+        .containsExactly(Long.parseLong(newPid));
     assertThat(pidOf(viasock.run("c\n", "run", program, "data.txt").assertSucceeded(), "c"))
         .as("the new server still serves with its program")
         .isEqualTo(newPid);

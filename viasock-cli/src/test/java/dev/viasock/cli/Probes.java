@@ -115,16 +115,20 @@ final class Probes {
   }
 
   /**
-   * Waits until the launcher has exec'd the client JVM, so that the process's pid is the JVM's and signals
-   * reach it.
+   * Waits until the launcher has exec'd the client (the client JVM, or the native client when it serves the
+   * call itself), so that the process's pid is the client's and signals reach it.
    */
   static void awaitJvm(Process process) throws InterruptedException {
     await(Duration.ofSeconds(10),
-        () -> !process.isAlive() || process.info().command().map(c -> c.endsWith("/java")).orElse(false),
-        () -> "the launcher (pid " + process.pid() + ") did not exec java: " + process.info().commandLine().orElse("?"));
+        () -> !process.isAlive() || process.info().command().map(Probes::isClient).orElse(false),
+        () -> "the launcher (pid " + process.pid() + ") did not exec a client: " + process.info().commandLine().orElse("?"));
     if (!process.isAlive()) {
       throw new AssertionError("the call ended before the test could signal it");
     }
+  }
+
+  private static boolean isClient(String command) {
+    return command.endsWith("/java") || command.endsWith("/viasock-client");
   }
 
   /** A server's open descriptors, threads and resident memory, from /proc. */

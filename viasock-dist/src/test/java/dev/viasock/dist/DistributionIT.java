@@ -99,7 +99,8 @@ class DistributionIT {
     try (Stream<Path> files = Files.walk(unpacked)) {
       assertThat(files.filter(file -> file.toString().endsWith(".jsa"))).as("archives shipped").isEmpty();
     }
-    viasockWith(Map.of(), "x\n", "run", "-W", "20", "cat").assertOk();
+    // The archive is the JVM client's ('run' is served by the native client when it was built).
+    viasockWith(Map.of("VIASOCK_CLIENT", "jvm"), "x\n", "run", "-W", "20", "cat").assertOk();
     Path cache = temp.resolve("home/.cache/viasock");
     try (Stream<Path> files = Files.list(cache)) {
       assertThat(files.map(file -> file.getFileName().toString()))
@@ -109,7 +110,8 @@ class DistributionIT {
     }
     // With -Xshare:on a JVM that cannot map its archives refuses to start: so this call ran with it.
     Processes.Result mapped =
-        viasockWith(Map.of("VIASOCK_CLIENT_JAVA_OPTIONS", "-Xshare:on"), "y\n", "run", "-W", "20", "cat");
+        viasockWith(Map.of("VIASOCK_CLIENT_JAVA_OPTIONS", "-Xshare:on", "VIASOCK_CLIENT", "jvm"), "y\n", "run", "-W", "20",
+            "cat");
     mapped.assertOk();
     assertThat(mapped.stdout()).isEqualTo("y\n");
     assertThat(viasock("doctor").stdout()).containsPattern("ok +client class-data archive .*\\.jsa\n");
