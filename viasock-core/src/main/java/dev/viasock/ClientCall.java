@@ -62,7 +62,7 @@ final class ClientCall {
    * the call at once. When the call fails, nothing more is read from {@code in}.
    */
   Outcome stream(InputStream in, OutputStream out, OutputStream err, java.time.Duration timeout) {
-    java.util.concurrent.ScheduledFuture<?> deadline = null;
+    Deadlines.Deadline deadline = null;
     InputPump input = null;
     try (channel) {
       if (!greet(err != null)) {
@@ -94,7 +94,7 @@ final class ClientCall {
     } catch (java.io.EOFException e) {
       throw stoppedMidCall();
     } catch (IOException e) {
-      if (deadline != null && deadline.isDone()) {
+      if (deadline != null && deadline.passed()) {
         throw new ViasockException(Failure.TIMEOUT, withLog("viasock: the call did not end within "
             + Durations.seconds(timeout) + " (the call timeout); it was abandoned"), e);
       }
@@ -102,7 +102,7 @@ final class ClientCall {
     } finally {
       closed = true;
       if (deadline != null) {
-        deadline.cancel(false);
+        deadline.cancel();
       }
       if (input != null) {
         input.stopAndJoin(INPUT_JOIN_BOUND);

@@ -18,7 +18,38 @@ final class Deadlines {
   }
 
   /** Runs {@code cut} in {@code nanos} unless cancelled first. */
-  static ScheduledFuture<?> schedule(Runnable cut, long nanos) {
-    return Timer.INSTANCE.schedule(cut, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+  static Deadline schedule(Runnable cut, long nanos) {
+    Deadline deadline = new Deadline(cut);
+    deadline.future = Timer.INSTANCE.schedule(deadline, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    return deadline;
+  }
+
+  /**
+   * A scheduled cut. It counts as passed from the moment the cut begins: the thread the cut wakes may see its
+   * read fail before the cut has returned, and must still know that the deadline, not the server, ended it.
+   * A class, not a lambda: the JVM client links none on its call path.
+   */
+  static final class Deadline implements Runnable {
+    private final Runnable cut;
+    private volatile ScheduledFuture<?> future;
+    private volatile boolean passed;
+
+    private Deadline(Runnable cut) {
+      this.cut = cut;
+    }
+
+    @Override
+    public void run() {
+      passed = true;
+      cut.run();
+    }
+
+    boolean passed() {
+      return passed;
+    }
+
+    void cancel() {
+      future.cancel(false);
+    }
   }
 }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Arrays;
-import java.util.concurrent.ScheduledFuture;
 
 /** A session's records over a server's socket. */
 final class SocketTransport implements SessionTransport {
@@ -57,16 +56,16 @@ final class SocketTransport implements SessionTransport {
       return readOutput();
     }
     long left = deadlineNanos - System.nanoTime();
-    ScheduledFuture<?> cut = Deadlines.schedule(call::close, left);
+    Deadlines.Deadline cut = Deadlines.schedule(call::close, left);
     try {
       return readOutput();
     } catch (IOException e) {
-      if (cut.isDone() && !Thread.currentThread().isInterrupted()) {
+      if (cut.passed() && !Thread.currentThread().isInterrupted()) {
         return null;
       }
       throw e;
     } finally {
-      cut.cancel(false);
+      cut.cancel();
     }
   }
 
