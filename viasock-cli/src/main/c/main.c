@@ -1,15 +1,17 @@
 /*
- * viasock-client: the native client of `viasock run` (docs/design.md, "The native client"). bin/viasock
- * runs it as `viasock-client LAUNCHER run ARGS...`. It serves the call, starting the server when none
- * listens; anything else (an option it does not know, help, a dead or retiring server to replace, a server
- * that failed to start) it hands to the JVM client by exec, before it has read a byte of input, so that
- * there is one behaviour whichever client runs.
+ * The native client of `viasock run` (docs/design.md, "The native client"). A checkout's bin/viasock runs
+ * it as `viasock-client LAUNCHER run ARGS...`; an installation has it as bin/viasock itself (launcher.h). It
+ * serves the call, starting the server when none listens; anything else (another subcommand, an option it
+ * does not know, help, a dead or retiring server to replace, a server that failed to start) it hands to
+ * the JVM client by exec, before it has read a byte of input, so that there is one behaviour whichever
+ * client runs.
  *
  * `viasock-client --key run ARGS...` prints the key that a call would use, or "hand-off" (for the
  * conformance test).
  */
 #include "address.h"
 #include "call.h"
+#include "launcher.h"
 #include "options.h"
 #include "spawn.h"
 #include "util.h"
@@ -72,18 +74,12 @@ _Noreturn static void kept_stopping(const char *log) {
   fail_with_log(STATUS_SERVER_UNAVAILABLE, message, NULL, 0);
 }
 
-int main(int argc, char **argv) {
-  if (argc >= 2 && strcmp(argv[1], "--key") == 0) {
-    return print_key(argc, argv);
-  }
-  if (argc < 3) {
-    fail(2, "viasock: usage: viasock-client LAUNCHER run [OPTION]... PROGRAM [ARG]...");
-  }
-  hand_off_init(argv[1], argv + 1);
+/* Serves `run ARGS...` (argv[0] is "run"), or hands it to the JVM client. */
+static int serve(int argc, char **argv) {
   struct run_options options;
   struct address address;
   memset(&address, 0, sizeof address);
-  if (strcmp(argv[2], "run") != 0 || parse_run_options(argc - 3, argv + 3, &options) != 0
+  if (strcmp(argv[0], "run") != 0 || parse_run_options(argc - 1, argv + 1, &options) != 0
       || compute_address(&options, &address) != 0) {
     hand_off();
   }
@@ -108,4 +104,27 @@ int main(int argc, char **argv) {
     close(call.socket);
   }
   kept_stopping(address.log.bytes);
+}
+
+int main(int argc, char **argv) {
+  self_init(argv[0]);
+  struct text launcher = {0};
+  if (installed_command(&launcher)) {
+    /* The installation's bin/viasock: the launcher gets every command but a `run` for this client. */
+    argv[0] = launcher.bytes;
+    hand_off_init(launcher.bytes, argv);
+    const char *client = getenv("VIASOCK_CLIENT");
+    if (argc < 2 || strcmp(argv[1], "run") != 0 || (client != NULL && strcmp(client, "jvm") == 0)) {
+      pass_on();
+    }
+    return serve(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && strcmp(argv[1], "--key") == 0) {
+    return print_key(argc, argv);
+  }
+  if (argc < 3) {
+    fail(2, "viasock: usage: viasock-client LAUNCHER run [OPTION]... PROGRAM [ARG]...");
+  }
+  hand_off_init(argv[1], argv + 1);
+  return serve(argc - 2, argv + 2);
 }

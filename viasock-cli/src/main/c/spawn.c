@@ -1,6 +1,7 @@
 #include "spawn.h"
 
 #include "call.h"
+#include "launcher.h"
 #include "murmur3.h"
 
 #include <dirent.h>
@@ -48,27 +49,22 @@ static int acquire_lock(const char *path) {
 }
 
 /* Where the jars and jvm-options.properties are: target/native/viasock-client -> target (a build), or
- * libexec/viasock-client -> lib (an installed copy). */
+ * bin/viasock -> lib (an installed copy). */
 static int build_directory(struct text *out) {
-  char self[PATH_MAX];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) {
+  struct text self = {0};
+  if (self_directory(&self) != 0) {
+    text_free(&self);
     return -1;
   }
-  self[length] = '\0';
-  char *slash = strrchr(self, '/');
-  if (slash == NULL) {
-    return -1;
-  }
-  *slash = '\0';
-  /* An installed copy: libexec/viasock-client beside lib/ (viasock-cli.jar, jvm-options.properties, lib/). */
+  /* An installed copy: bin/viasock beside lib/ (viasock-cli.jar, jvm-options.properties, lib/). */
   struct text installed = {0};
-  text_adds(&installed, self);
+  text_adds(&installed, self.bytes);
   text_adds(&installed, "/../lib/viasock-cli.jar");
   int is_installed = access(installed.bytes, F_OK) == 0;
   text_free(&installed);
-  text_adds(out, self);
+  text_adds(out, self.bytes);
   text_adds(out, is_installed ? "/../lib" : "/..");
+  text_free(&self);
   return 0;
 }
 

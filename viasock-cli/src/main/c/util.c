@@ -9,9 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *launcher_path;
-static char **launcher_argv;
-
 void text_add(struct text *t, const void *bytes, size_t length) {
   if (t->length + length + 1 > t->capacity) {
     size_t capacity = t->capacity ? t->capacity : 64;
@@ -130,27 +127,6 @@ _Noreturn void fail_with_log(int status, const char *message, const char *log, i
 
 _Noreturn void fail(int status, const char *message) {
   fail_with_log(status, message, NULL, 0);
-}
-
-void hand_off_init(const char *launcher, char **argv) {
-  launcher_path = launcher;
-  launcher_argv = argv;
-}
-
-_Noreturn void hand_off(void) {
-  if (launcher_path == NULL) {
-    fail(STATUS_SERVER_UNAVAILABLE, "viasock: the native client cannot hand this call to the JVM client");
-  }
-  if (setenv("VIASOCK_CLIENT", "jvm", 1) != 0) {
-    fail(STATUS_SERVER_UNAVAILABLE, "viasock: out of memory");
-  }
-  execv(launcher_path, launcher_argv);
-  struct text out = {0};
-  text_adds(&out, "viasock: cannot run the JVM client ");
-  text_adds(&out, launcher_path);
-  text_adds(&out, ": ");
-  text_adds(&out, strerror(errno));
-  fail(STATUS_SERVER_UNAVAILABLE, out.bytes);
 }
 
 int64_t now_millis(void) {

@@ -1,4 +1,4 @@
-/* Small helpers: messages, whole writes, growable strings, the hand-off to the JVM client. */
+/* Small helpers: messages, whole writes, growable strings. */
 #ifndef VIASOCK_UTIL_H
 #define VIASOCK_UTIL_H
 
@@ -35,13 +35,6 @@ _Noreturn void fail_with_log(int status, const char *message, const char *log, i
 
 /* Prints the message as is (it starts with "viasock: ") and exits. */
 _Noreturn void fail(int status, const char *message);
-
-/*
- * Hands the whole command to the JVM client: execs the launcher with VIASOCK_CLIENT=jvm. Only ever called
- * before anything was read from stdin, so the JVM client sees exactly what this one was given.
- */
-_Noreturn void hand_off(void);
-void hand_off_init(const char *launcher, char **argv);
 
 /* Monotonic milliseconds. */
 int64_t now_millis(void);

@@ -78,19 +78,20 @@ final class Doctor {
     }
   }
 
+  /** The launcher names the native client, or gives an empty name for an installation built without one. */
   private void checkNativeClient() {
     String configured = System.getProperty("viasock.native");
     if (configured == null) {
       warn("native client: unknown (doctor was not run by bin/viasock)", "run 'viasock doctor' through bin/viasock");
       return;
     }
-    Path client = Path.of(configured);
-    if (Files.isExecutable(client)) {
+    Path client = configured.isEmpty() ? null : Path.of(configured);
+    if (client != null && Files.isExecutable(client)) {
       ok("native client " + client + ": 'run' starts without a JVM");
-    } else if (Files.exists(client)) {
+    } else if (client != null && Files.exists(client)) {
       warn("native client " + client + " is not executable; 'run' falls back to the JVM client",
           "chmod +x '" + client + "'");
-    } else if (Files.isDirectory(Path.of(property("viasock.home", "/nonexistent"), "viasock-cli"))) {
+    } else if (client != null && Files.isDirectory(Path.of(property("viasock.home", "/nonexistent"), "viasock-cli"))) {
       warn("native client: not built (" + client + " is missing); 'run' uses the JVM client, which starts slower",
           onPath("cc") ? "rebuild (mvn -B package) and see the build's output for why it was skipped"
               : "install a C compiler (cc, e.g. gcc) and rebuild with mvn -B package");

@@ -118,6 +118,45 @@ class DistributionIT {
   }
 
   @Test
+  void theCommandIsTheNativeClientWhenTheBuildMadeOne() throws Exception {
+    Path built = Path.of(System.getProperty("viasock.buildTree"), "viasock-cli/target/native/viasock-client");
+    assumeTrue(Files.isExecutable(built), "the build made no native client (no C compiler)");
+    byte[] command = Files.readAllBytes(unpacked.resolve("bin/viasock"));
+    assertThat(java.util.Arrays.copyOf(command, 4)).as("bin/viasock is an executable, not a script")
+        .isEqualTo(new byte[] {0x7f, 'E', 'L', 'F'});
+    assertThat(unpacked.resolve("libexec/viasock-launcher")).isExecutable().content(UTF_8).startsWith("#!/bin/sh\n");
+
+    // Every subcommand but 'run' goes to the launcher, and so does 'run' with VIASOCK_CLIENT=jvm.
+    String input = "one\ntwo\n";
+    Processes.Result jvm = viasockWith(Map.of("VIASOCK_CLIENT", "jvm"), input, "run", "-W", "20", "cat");
+    jvm.assertOk();
+    assertThat(jvm.stdout()).isEqualTo(input);
+    assertThat(viasock("list").stdout()).contains("cat");
+  }
+
+  @Test
+  void aRunOfTheNativeCommandStartsNoLauncher() throws Exception {
+    assumeTrue(Files.isRegularFile(unpacked.resolve("libexec/viasock-launcher")), "the build made no native client");
+    // A copy of the installation without its launcher: 'run' (cold, then warm) is served all the same;
+    // anything else says what is missing.
+    Path copy = temp.resolve("copy without launcher");
+    Processes.run(List.of("cp", "-R", unpacked.toString(), copy.toString()), temp, Map.of()).assertOk();
+    Files.delete(copy.resolve("libexec/viasock-launcher"));
+    for (int call = 0; call < 2; call++) {
+      Processes.Result run = Processes.run(
+          List.of(copy.resolve("bin/viasock").toString(), "run", "-W", "20", "sed", "-u", "s/a/A/"),
+          caller, environment, "abc\nxyz\n");
+      run.assertOk();
+      assertThat(run.stdout()).isEqualTo("Abc\nxyz\n");
+    }
+    Processes.Result version =
+        Processes.run(List.of(copy.resolve("bin/viasock").toString(), "--version"), caller, environment, "");
+    assertThat(version.status()).as(version.toString()).isEqualTo(69);
+    assertThat(version.stderr()).startsWith("viasock: cannot run the JVM client's launcher " + copy.toRealPath()
+        + "/libexec/viasock-launcher: No such file or directory");
+  }
+
+  @Test
   void versionThroughTheLink() throws Exception {
     Processes.Result version = viasock("--version");
     version.assertOk();
