@@ -76,7 +76,6 @@ final class Daemon {
       return;
     }
     loadStopPath();
-    info.update(server.programs());
     SignalStop.install(server);
     launcher.println("READY");
     launcher.close();

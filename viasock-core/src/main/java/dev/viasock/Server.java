@@ -45,6 +45,8 @@ final class Server implements Administration {
   private final ServerSpec spec;
   private final ServerConfig config;
   private final ServerListener lifeListener;
+  /** The programs the listener last heard of; also the lock that keeps what it hears in order. */
+  private final List<ProcessHandle> programsReported = new ArrayList<>();
   private final Instant started = Instant.now();
   private final LongAdder recordsServed = new LongAdder();
   private final Path socketPath;
@@ -84,9 +86,26 @@ final class Server implements Administration {
     this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context));
   }
 
+  /**
+   * A worker's state changed (it started, ended, or became free again): waiting callers look again, and the
+   * listener hears of it when the programs running are not those it last heard of (it heard of the first
+   * ones when the server started to listen). A call that ends changes no program: the listener's file is not
+   * written again on every call.
+   */
   private void changed() {
     pool.changed();
-    lifeListener.programsChanged(programs());
+    reportPrograms();
+  }
+
+  private void reportPrograms() {
+    synchronized (programsReported) {
+      List<ProcessHandle> programs = programs();
+      if (!programs.equals(programsReported)) {
+        programsReported.clear();
+        programsReported.addAll(programs);
+        lifeListener.programsChanged(programs);
+      }
+    }
   }
 
   /** The program processes running now. */
@@ -142,6 +161,7 @@ final class Server implements Administration {
     idle.serving();
     Threads.start("accept", this::acceptLoop);
     scheduler.scheduleWithFixedDelay(this::housekeep, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    reportPrograms();
   }
 
   private void stopWorkersAfterFailedStart() {

@@ -4,7 +4,11 @@ import java.util.List;
 
 /** Who a {@link Server} tells about its life: the background server keeps its info file with it. */
 interface ServerListener {
-  /** A program process started or ended; {@code programs} are those running now. */
+  /**
+   * The programs running are not those the listener last heard of: it hears of the first ones by the time
+   * the server listens, then whenever a program starts or ends; {@code programs} are those running now.
+   * Calls alone never change them.
+   */
   default void programsChanged(List<ProcessHandle> programs) {}
 
   /** Runs last, after the workers have ended and the socket file is gone. */

@@ -59,6 +59,52 @@ class ServerizerRunTest {
   }
 
   @Test
+  void theInfoFileFollowsTheProgramsAndCallsDoNotRewriteIt() throws Exception {
+    Serverizer pids =
+        sandbox.serverizer(sandbox.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n"))
+            .build();
+    java.nio.file.Path info = sandbox.stateDir().resolve(pids.key() + ".info");
+
+    String first = run(pids, "a\n");
+    String program = first.substring(0, first.indexOf(' '));
+    Object written = awaitInfoNaming(info, program);
+    for (int call = 0; call < 5; call++) {
+      assertThat(run(pids, "b\n")).isEqualTo(program + " b\n");
+    }
+    assertThat(identity(info)).as("the info file is written again only when it changes").isEqualTo(written);
+
+    ProcessHandle killed = ProcessHandle.of(Long.parseLong(program)).orElseThrow();
+    killed.destroyForcibly();
+    killed.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    String replaced = run(pids, "c\n");
+    awaitInfoNaming(info, replaced.substring(0, replaced.indexOf(' ')));
+  }
+
+  /** A file's inode and modification time: a file written again differs in one of them. */
+  private static Object identity(java.nio.file.Path file) throws java.io.IOException {
+    var attributes = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return java.util.List.of(attributes.fileKey(), attributes.lastModifiedTime());
+  }
+
+  /** Waits until {@code info} lists {@code pid} as the program; returns the file's identity then. */
+  private static Object awaitInfoNaming(java.nio.file.Path info, String pid) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      java.util.Properties properties = new java.util.Properties();
+      try (var in = java.nio.file.Files.newBufferedReader(info)) {
+        properties.load(in);
+      } catch (java.nio.file.NoSuchFileException replacedJustNow) {
+        // Read again.
+      }
+      if (properties.getProperty("programs", "").startsWith(pid + "@")) {
+        return identity(info);
+      }
+      assertThat(System.nanoTime()).as("the info file names program " + pid + ": " + properties).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void idleServerStopsAndRemovesItsFiles() throws Exception {
     // Not much shorter: under load, the call may connect a second after the server said it was ready.
     Serverizer cat = sandbox.serverizer("cat").serverTimeout(Duration.ofSeconds(2)).build();
