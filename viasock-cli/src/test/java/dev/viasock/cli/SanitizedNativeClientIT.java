@@ -67,6 +67,31 @@ class SanitizedNativeClientIT {
         .isEqualTo("client 141\n");
   }
 
+  @Test
+  void asAnInstallationsCommandItServesRunAndExecsTheLauncherForEverythingElse() throws Exception {
+    // An installation's layout: the client as bin/viasock, and a launcher that says how it was run.
+    Path installation = temp.resolve("installation");
+    Files.createDirectories(installation.resolve("bin"));
+    Files.createDirectories(installation.resolve("libexec"));
+    Files.copy(SANITIZED, installation.resolve("bin/viasock"));
+    Path launcher = installation.resolve("libexec/viasock-launcher");
+    Files.writeString(launcher, "#!/bin/sh\necho \"launcher: $* (VIASOCK_CLIENT=${VIASOCK_CLIENT:-unset})\"\n");
+    launcher.toFile().setExecutable(true);
+    Files.createSymbolicLink(temp.resolve("linked viasock"), installation.resolve("bin/viasock"));
+    environment.put("COMMAND", temp.resolve("linked viasock").toString());
+    environment.put("VIASOCK_CLIENT", null); // the default: neither forced
+
+    assertThat(clean("printf 'a\\nb\\n' | \"$COMMAND\" run cat", 0).out()).as("a warm call, served natively")
+        .isEqualTo("a\nb\n");
+    assertThat(clean("\"$COMMAND\" list --json", 0).out()).isEqualTo("launcher: list --json (VIASOCK_CLIENT=unset)\n");
+    assertThat(clean("\"$COMMAND\"", 0).out()).isEqualTo("launcher:  (VIASOCK_CLIENT=unset)\n");
+    assertThat(clean("VIASOCK_CLIENT=jvm \"$COMMAND\" run cat < /dev/null", 0).out())
+        .isEqualTo("launcher: run cat (VIASOCK_CLIENT=jvm)\n");
+    assertThat(clean("\"$COMMAND\" run --an-option-it-does-not-know cat < /dev/null", 0).out())
+        .as("handed to the JVM client")
+        .isEqualTo("launcher: run --an-option-it-does-not-know cat (VIASOCK_CLIENT=jvm)\n");
+  }
+
   /** Runs the script, and checks its status and that no sanitizer reported anything. */
   private CliProcesses.Outcome clean(String script, int status) {
     CliProcesses.Outcome outcome = CliProcesses.shell(viasock.workDir(), environment, script, Viasock.CALL_BOUND);
