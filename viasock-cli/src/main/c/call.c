@@ -93,7 +93,7 @@ _Noreturn static void unresponsive(const struct call *call) {
 
 /* The exit statuses of Failure; any other status a server sends is a program failure, as in the JVM client. */
 static int exit_status(int32_t status) {
-  static const int known[] = {1, 2, 65, 67, 69, 70, 74, 75, 76, 77, 124, 126, 127, 141};
+  static const int known[] = {1, 2, 65, 67, 69, 70, 74, 75, 76, 77, 124, 126, 127, 130, 141};
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
     if (known[i] == status) {
       return status;

@@ -39,6 +39,11 @@ public enum Failure {
   NOT_EXECUTABLE(126),
   /** The program cannot be found. */
   NOT_FOUND(127),
+  /**
+   * The caller was interrupted: a thread interrupted while it waited in a call (its interrupt flag is set
+   * again), or the command's Ctrl-C. The call was abandoned; its program is drained or replaced.
+   */
+  INTERRUPTED(130),
   /** The caller's output was closed before every output record was written (as with {@code | head -1}). */
   OUTPUT_CLOSED(141);
 

@@ -140,7 +140,7 @@ public final class Session implements AutoCloseable {
   /** What a thread interrupted during a call gets. */
   static ViasockException interrupted(Exception cause) {
     return new ViasockException(
-        Failure.PROGRAM_FAILED, "viasock: interrupted while waiting for the program; the call was abandoned", cause);
+        Failure.INTERRUPTED, "viasock: interrupted while waiting for the program; the call was abandoned", cause);
   }
 
   private ViasockException abandon(ViasockException failure) {

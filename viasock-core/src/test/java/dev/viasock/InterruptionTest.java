@@ -43,6 +43,14 @@ class InterruptionTest {
     return text.substring(0, text.indexOf(' '));
   }
 
+  private static void assertInterrupted(Throwable thrown) {
+    assertThat(thrown).isInstanceOfSatisfying(ViasockException.class, e -> {
+      assertThat(e.failure()).isEqualTo(Failure.INTERRUPTED);
+      assertThat(e.exitStatus()).isEqualTo(130);
+      assertThat(e.getMessage()).startsWith("viasock: interrupted");
+    });
+  }
+
   /** Runs {@code call} on a thread of its own, interrupts it after a moment, and returns what it threw. */
   private static Throwable interruptedDuring(Runnable call) throws Exception {
     AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -73,7 +81,7 @@ class InterruptionTest {
     try (Session session = serverizer.openSession()) {
       pid = pidOf(session.call(bytes("first\n")));
       Throwable thrown = interruptedDuring(() -> session.call(bytes("hang\n")));
-      assertThat(thrown).isInstanceOf(ViasockException.class).hasMessageContaining("interrupted");
+      assertInterrupted(thrown);
     }
 
     try (Session next = serverizer.openSession()) {
@@ -109,7 +117,7 @@ class InterruptionTest {
       }
       try (Session session = server.openSession()) {
         Throwable thrown = interruptedDuring(() -> session.call(bytes("hang\n"), Duration.ZERO));
-        assertThat(thrown).isInstanceOf(ViasockException.class).hasMessageContaining("interrupted");
+        assertInterrupted(thrown);
       }
       try (Session next = server.openSession()) {
         assertThat(new String(next.call(bytes("after\n"), Duration.ofSeconds(30)), UTF_8)).endsWith(" after\n");
@@ -154,7 +162,7 @@ class InterruptionTest {
 
     Throwable thrown = interruptedDuring(() -> serverizer.run(input, new ByteArrayOutputStream()));
 
-    assertThat(thrown).isInstanceOf(ViasockException.class).hasMessageContaining("interrupted");
+    assertInterrupted(thrown);
     assertNothingMoreIsRead(input);
   }
 
@@ -163,7 +171,7 @@ class InterruptionTest {
     try (InProcessServer server = sandbox.serverizer(hanger).build().startInProcess()) {
       SlowEndlessInput input = new SlowEndlessInput();
       Throwable thrown = interruptedDuring(() -> server.run(input, new ByteArrayOutputStream()));
-      assertThat(thrown).isInstanceOf(ViasockException.class).hasMessageContaining("interrupted");
+      assertInterrupted(thrown);
       assertNothingMoreIsRead(input);
     }
     try (InProcessServer server =

@@ -47,7 +47,7 @@ public final class Main {
       err.println("viasock: " + e.getMessage());
       return Failure.SERVER_UNAVAILABLE.exitStatus();
     } catch (InterruptedException e) {
-      return 130;
+      return Failure.INTERRUPTED.exitStatus();
     }
   }
 
