@@ -45,12 +45,18 @@ static int path_from_argv0(char *out) {
 
 /* The real path of this executable. */
 static int self_path(char *out) {
-  ssize_t length = readlink("/proc/self/exe", out, PATH_MAX - 1);
-  if (length > 0) {
-    out[length] = '\0';
-    return 0;
+  static const char deleted[] = " (deleted)";
+  ssize_t length = readlink("/proc/self/exe", out, PATH_MAX);
+  if (length <= 0 || length >= PATH_MAX) {
+    return path_from_argv0(out);
   }
-  return path_from_argv0(out);
+  out[length] = '\0';
+  /* The file was replaced (an upgrade) since it was run: its path is still the one that counts. */
+  size_t tail = sizeof deleted - 1;
+  if ((size_t)length > tail && strcmp(out + length - tail, deleted) == 0) {
+    out[length - tail] = '\0';
+  }
+  return 0;
 }
 
 int self_directory(struct text *out) {
@@ -74,7 +80,7 @@ int installed_command(struct text *launcher) {
   }
   size_t length = strlen(self);
   size_t tail = sizeof command - 1;
-  if (length <= tail || strcmp(self + length - tail, command) != 0) {
+  if (length < tail || strcmp(self + length - tail, command) != 0) {
     return 0;
   }
   text_add(launcher, self, length - tail);

@@ -122,8 +122,10 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "--key") == 0) {
     return print_key(argc, argv);
   }
-  if (argc < 3) {
-    fail(2, "viasock: usage: viasock-client LAUNCHER run [OPTION]... PROGRAM [ARG]...");
+  /* The launcher is a path, never a bare name: so a subcommand is never taken for it. */
+  if (argc < 3 || strchr(argv[1], '/') == NULL) {
+    fail(2, "viasock: usage: viasock-client LAUNCHER run [OPTION]... PROGRAM [ARG]... (LAUNCHER a path with a "
+            "'/'; installed as bin/viasock, it is the viasock command itself)");
   }
   hand_off_init(argv[1], argv + 1);
   return serve(argc - 2, argv + 2);

@@ -31,7 +31,8 @@ final class Deadlines {
    */
   static final class Deadline implements Runnable {
     private final Runnable cut;
-    private volatile ScheduledFuture<?> future;
+    /** Set and cancelled by the calling thread only. */
+    private ScheduledFuture<?> future;
     private volatile boolean passed;
 
     private Deadline(Runnable cut) {

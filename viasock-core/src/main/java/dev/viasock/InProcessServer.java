@@ -42,7 +42,7 @@ public final class InProcessServer implements AutoCloseable {
     WorkerPool[] self = new WorkerPool[1];
     WorkerContext context = new WorkerContext(
         spec, null, Ticker.system(), scheduler, () -> self[0].changed(), new LongAdder(), WorkerContext.DRAIN_BOUND);
-    this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context));
+    this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context), () -> {}); // no info file
     self[0] = pool;
     pool.prestart();
     scheduler.scheduleWithFixedDelay(

@@ -45,8 +45,12 @@ final class Server implements Administration {
   private final ServerSpec spec;
   private final ServerConfig config;
   private final ServerListener lifeListener;
-  /** The programs the listener last heard of; also the lock that keeps what it hears in order. */
-  private final List<ProcessHandle> programsReported = new ArrayList<>();
+  /** Keeps what the listener hears in order. */
+  private final Object reportLock = new Object();
+  /** The programs the listener last heard of; null until it has heard of any. */
+  private List<ProcessHandle> programsReported;
+  /** Set once the socket is bound: a server that lost the race to bind must not describe itself. */
+  private boolean reporting;
   private final Instant started = Instant.now();
   private final LongAdder recordsServed = new LongAdder();
   private final Path socketPath;
@@ -83,29 +87,38 @@ final class Server implements Administration {
     this.idle = new IdleTimer(ticker, spec.idleTimeout());
     WorkerContext context = new WorkerContext(
         spec, config.environment(), ticker, scheduler, this::changed, recordsServed, WorkerContext.DRAIN_BOUND);
-    this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context));
+    this.pool = new WorkerPool(spec.workers(), slot -> Worker.launch(slot, context), this::reportPrograms);
   }
 
   /**
    * A worker's state changed (it started, ended, or became free again): waiting callers look again, and the
-   * listener hears of it when the programs running are not those it last heard of (it heard of the first
-   * ones when the server started to listen). A call that ends changes no program: the listener's file is not
-   * written again on every call.
+   * listener hears of the programs if they changed. A call that ends changes no program: the listener's file
+   * is not written again on every call.
    */
   private void changed() {
     pool.changed();
     reportPrograms();
   }
 
+  /**
+   * Tells the listener the programs running now unless it heard of exactly these last: once the server
+   * listens, then whenever a started worker takes its slot or a worker's state changes.
+   */
   private void reportPrograms() {
-    synchronized (programsReported) {
+    synchronized (reportLock) {
       List<ProcessHandle> programs = programs();
-      if (!programs.equals(programsReported)) {
-        programsReported.clear();
-        programsReported.addAll(programs);
-        lifeListener.programsChanged(programs);
+      if (reporting && !programs.equals(programsReported)) {
+        programsReported = List.copyOf(programs);
+        lifeListener.programsChanged(programsReported);
       }
     }
+  }
+
+  private void startReporting() {
+    synchronized (reportLock) {
+      reporting = true;
+    }
+    reportPrograms();
   }
 
   /** The program processes running now. */
@@ -161,7 +174,7 @@ final class Server implements Administration {
     idle.serving();
     Threads.start("accept", this::acceptLoop);
     scheduler.scheduleWithFixedDelay(this::housekeep, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-    reportPrograms();
+    startReporting();
   }
 
   private void stopWorkersAfterFailedStart() {

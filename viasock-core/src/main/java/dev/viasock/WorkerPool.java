@@ -18,14 +18,19 @@ final class WorkerPool {
   private final boolean[] leased;
   private final boolean[] launching;
   private final IntFunction<Worker> launcher;
+  private final Runnable launched;
   private boolean closed;
 
-  /** {@code launcher} starts a worker for a slot number; it must not wait for the program's prelude. */
-  WorkerPool(int size, IntFunction<Worker> launcher) {
+  /**
+   * @param launcher starts a worker for a slot number; it must not wait for the program's prelude
+   * @param launched told, outside the monitor, each time a started worker has taken its slot
+   */
+  WorkerPool(int size, IntFunction<Worker> launcher, Runnable launched) {
     this.slots = new Worker[size];
     this.leased = new boolean[size];
     this.launching = new boolean[size];
     this.launcher = launcher;
+    this.launched = launched;
   }
 
   /** Starts the first worker before anyone asks, so that its start-up overlaps the first client's. */
@@ -110,6 +115,9 @@ final class WorkerPool {
         }
         notifyAll();
       }
+    }
+    if (worker != null) {
+      launched.run();
     }
     if (lateForAClosedPool) {
       stopLate(worker);

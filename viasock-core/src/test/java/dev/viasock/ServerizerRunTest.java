@@ -6,7 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,43 +72,45 @@ class ServerizerRunTest {
     Serverizer pids =
         sandbox.serverizer(sandbox.script("pid.sh", "#!/bin/sh\nwhile IFS= read -r l; do echo \"$$ $l\"; done\n"))
             .build();
-    java.nio.file.Path info = sandbox.stateDir().resolve(pids.key() + ".info");
+    Path info = sandbox.stateDir().resolve(pids.key() + ".info");
 
     String first = run(pids, "a\n");
     String program = first.substring(0, first.indexOf(' '));
-    Object written = awaitInfoNaming(info, program);
+    awaitInfo(info, program::equals);
+    Object written = identity(info);
     for (int call = 0; call < 5; call++) {
       assertThat(run(pids, "b\n")).isEqualTo(program + " b\n");
     }
     assertThat(identity(info)).as("the info file is written again only when it changes").isEqualTo(written);
 
-    ProcessHandle killed = ProcessHandle.of(Long.parseLong(program)).orElseThrow();
-    killed.destroyForcibly();
-    killed.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-    String replaced = run(pids, "c\n");
-    awaitInfoNaming(info, replaced.substring(0, replaced.indexOf(' ')));
+    // A program that had answered is replaced at once; the info file names its successor, which serves.
+    ProcessHandle.of(Long.parseLong(program)).orElseThrow().destroyForcibly();
+    String successor = awaitInfo(info, pid -> !pid.isEmpty() && !pid.equals(program));
+    assertThat(run(pids, "c\n")).isEqualTo(successor + " c\n");
   }
 
   /** A file's inode and modification time: a file written again differs in one of them. */
-  private static Object identity(java.nio.file.Path file) throws java.io.IOException {
-    var attributes = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-    return java.util.List.of(attributes.fileKey(), attributes.lastModifiedTime());
+  private static Object identity(Path file) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    return List.of(attributes.fileKey(), attributes.lastModifiedTime());
   }
 
-  /** Waits until {@code info} lists {@code pid} as the program; returns the file's identity then. */
-  private static Object awaitInfoNaming(java.nio.file.Path info, String pid) throws Exception {
+  /** Waits until the pid of the program that {@code info} lists is {@code expected}; returns it. */
+  private static String awaitInfo(Path info, Predicate<String> expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      java.util.Properties properties = new java.util.Properties();
-      try (var in = java.nio.file.Files.newBufferedReader(info)) {
+      Properties properties = new Properties();
+      try (Reader in = Files.newBufferedReader(info)) {
         properties.load(in);
-      } catch (java.nio.file.NoSuchFileException replacedJustNow) {
-        // Read again.
+      } catch (NoSuchFileException replacedJustNow) {
+        // Read it again.
       }
-      if (properties.getProperty("programs", "").startsWith(pid + "@")) {
-        return identity(info);
+      String programs = properties.getProperty("programs", "");
+      String pid = programs.contains("@") ? programs.substring(0, programs.indexOf('@')) : "";
+      if (expected.test(pid)) {
+        return pid;
       }
-      assertThat(System.nanoTime()).as("the info file names program " + pid + ": " + properties).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("the info file's programs: " + properties).isLessThan(deadline);
       Thread.sleep(20);
     }
   }

@@ -126,12 +126,36 @@ class DistributionIT {
         .isEqualTo(new byte[] {0x7f, 'E', 'L', 'F'});
     assertThat(unpacked.resolve("libexec/viasock-launcher")).isExecutable().content(UTF_8).startsWith("#!/bin/sh\n");
 
-    // Every subcommand but 'run' goes to the launcher, and so does 'run' with VIASOCK_CLIENT=jvm.
+    // A warm 'run' needs no java: the native client serves it. Every other subcommand goes to the launcher,
+    // and so does 'run' with VIASOCK_CLIENT=jvm: they fail for want of a java.
     String input = "one\ntwo\n";
-    Processes.Result jvm = viasockWith(Map.of("VIASOCK_CLIENT", "jvm"), input, "run", "-W", "20", "cat");
-    jvm.assertOk();
-    assertThat(jvm.stdout()).isEqualTo(input);
-    assertThat(viasock("list").stdout()).contains("cat");
+    viasockWith(Map.of(), input, "run", "-W", "20", "cat").assertOk();
+    Map<String, String> noJava = Map.of("VIASOCK_JAVA", temp.resolve("no java here").toString());
+    Processes.Result served = viasockWith(noJava, input, "run", "-W", "20", "cat");
+    served.assertOk();
+    assertThat(served.stdout()).isEqualTo(input);
+    for (Processes.Result launched : List.of(viasockWith(noJava, "", "--version"),
+        viasockWith(Map.of("VIASOCK_JAVA", noJava.get("VIASOCK_JAVA"), "VIASOCK_CLIENT", "jvm"), input, "run", "-W",
+            "20", "cat"))) {
+      assertThat(launched.status()).as(launched.toString()).isNotZero();
+      assertThat(launched.stderr()).as(launched.toString()).contains("no java here");
+    }
+  }
+
+  @Test
+  void aLauncherLeftOverFromAnEarlierUnpackingIsNotTakenForTheNativeClient() throws Exception {
+    assumeTrue(Files.isRegularFile(unpacked.resolve("libexec/viasock-launcher")), "the build made no native client");
+    // A build without a native client unpacked over one with it: bin/viasock is the launcher, and the old
+    // libexec/viasock-launcher stays. 'run' must go to the JVM client, not from the launcher to itself.
+    Path copy = temp.resolve("copy with a launcher left over");
+    Processes.run(List.of("cp", "-R", unpacked.toString(), copy.toString()), temp, Map.of()).assertOk();
+    Files.copy(copy.resolve("libexec/viasock-launcher"), copy.resolve("bin/viasock"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Processes.Result run = Processes.run(
+        List.of(copy.resolve("bin/viasock").toString(), "run", "-W", "20", "sed", "-u", "s/o/0/"), caller, environment,
+        "foo\n");
+    run.assertOk();
+    assertThat(run.stdout()).isEqualTo("f0o\n");
   }
 
   @Test
