@@ -130,16 +130,22 @@ class DistributionIT {
     // and so does 'run' with VIASOCK_CLIENT=jvm: they fail for want of a java.
     String input = "one\ntwo\n";
     viasockWith(Map.of(), input, "run", "-W", "20", "cat").assertOk();
-    Map<String, String> noJava = Map.of("VIASOCK_JAVA", temp.resolve("no java here").toString());
+    Map<String, String> noJava = Map.of("VIASOCK_JAVA", temp.resolve("no java here").toString(),
+        "XDG_CACHE_HOME", temp.resolve("cache without java").toString());
     Processes.Result served = viasockWith(noJava, input, "run", "-W", "20", "cat");
     served.assertOk();
     assertThat(served.stdout()).isEqualTo(input);
     for (Processes.Result launched : List.of(viasockWith(noJava, "", "--version"),
-        viasockWith(Map.of("VIASOCK_JAVA", noJava.get("VIASOCK_JAVA"), "VIASOCK_CLIENT", "jvm"), input, "run", "-W",
-            "20", "cat"))) {
+        viasockWith(withJvmClient(noJava), input, "run", "-W", "20", "cat"))) {
       assertThat(launched.status()).as(launched.toString()).isNotZero();
       assertThat(launched.stderr()).as(launched.toString()).contains("no java here");
     }
+  }
+
+  private static Map<String, String> withJvmClient(Map<String, String> environment) {
+    Map<String, String> jvm = new java.util.HashMap<>(environment);
+    jvm.put("VIASOCK_CLIENT", "jvm");
+    return jvm;
   }
 
   @Test
@@ -151,8 +157,11 @@ class DistributionIT {
     Processes.run(List.of("cp", "-R", unpacked.toString(), copy.toString()), temp, Map.of()).assertOk();
     Files.copy(copy.resolve("libexec/viasock-launcher"), copy.resolve("bin/viasock"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // Its JVM client's class-data archive goes to a cache of its own: the shared one holds this install's only.
+    Map<String, String> ownCache = new java.util.HashMap<>(environment);
+    ownCache.put("XDG_CACHE_HOME", temp.resolve("cache of the copy").toString());
     Processes.Result run = Processes.run(
-        List.of(copy.resolve("bin/viasock").toString(), "run", "-W", "20", "sed", "-u", "s/o/0/"), caller, environment,
+        List.of(copy.resolve("bin/viasock").toString(), "run", "-W", "20", "sed", "-u", "s/o/0/"), caller, ownCache,
         "foo\n");
     run.assertOk();
     assertThat(run.stdout()).isEqualTo("f0o\n");
