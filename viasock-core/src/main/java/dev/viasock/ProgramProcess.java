@@ -129,6 +129,11 @@ final class ProgramProcess {
     return process.pid();
   }
 
+  /** The process's handle, made once when it started (with its start time, so a reused pid never matches). */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   OutputStream stdin() {
     return streams.stdin;
   }
@@ -166,7 +171,7 @@ final class ProgramProcess {
    * not within the grace period: a child that holds the program's pipes must not outlive it.
    */
   void terminate(ScheduledExecutorService scheduler) {
-    Reaper.terminate(Reaper.tree(process.toHandle()), TERMINATE_GRACE, scheduler);
+    Reaper.terminate(Reaper.tree(handle()), TERMINATE_GRACE, scheduler);
   }
 
   /** The processes the program has started, while it runs. */

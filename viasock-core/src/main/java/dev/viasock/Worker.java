@@ -158,12 +158,15 @@ final class Worker implements Attachment.Target {
     }
   }
 
-  /** The program's process while it runs. */
+  /**
+   * The program's process while it runs. The handle is the one made when it started: asked after every
+   * call (has a program started or ended?), this reads nothing from {@code /proc}.
+   */
   Optional<ProcessHandle> program() {
     synchronized (lock) {
       return process == null || ledger.state() == RecordLedger.State.DEAD
           ? Optional.empty()
-          : ProcessHandle.of(process.pid());
+          : Optional.of(process.handle());
     }
   }
 
