@@ -43,8 +43,8 @@ static int path_from_argv0(char *out) {
   return -1;
 }
 
-/* The real path of this executable. */
-static int self_path(char *out) {
+/* The real path of this executable, into `out` (PATH_MAX bytes). */
+static int find_self(char *out) {
   static const char deleted[] = " (deleted)";
   ssize_t length = readlink("/proc/self/exe", out, PATH_MAX);
   if (length <= 0 || length >= PATH_MAX) {
@@ -59,12 +59,22 @@ static int self_path(char *out) {
   return 0;
 }
 
+/* The real path of this executable, found once (the role and a cold start's jars both ask); NULL if not. */
+static const char *self_path(void) {
+  static char self[PATH_MAX];
+  static int found = -1;
+  if (found < 0) {
+    found = find_self(self) == 0;
+  }
+  return found ? self : NULL;
+}
+
 int self_directory(struct text *out) {
-  char self[PATH_MAX];
-  if (self_path(self) != 0) {
+  const char *self = self_path();
+  if (self == NULL) {
     return -1;
   }
-  char *slash = strrchr(self, '/');
+  const char *slash = strrchr(self, '/');
   if (slash == NULL) {
     return -1;
   }
@@ -73,9 +83,9 @@ int self_directory(struct text *out) {
 }
 
 int installed_command(struct text *launcher) {
-  char self[PATH_MAX];
   static const char command[] = "/bin/viasock";
-  if (self_path(self) != 0) {
+  const char *self = self_path();
+  if (self == NULL) {
     return 0;
   }
   size_t length = strlen(self);
