@@ -85,20 +85,28 @@ final class Doctor {
       warn("native client: unknown (doctor was not run by bin/viasock)", "run 'viasock doctor' through bin/viasock");
       return;
     }
-    Path client = configured.isEmpty() ? null : Path.of(configured);
-    if (client != null && Files.isExecutable(client)) {
+    if (configured.isEmpty()) {
+      warnBuiltWithoutNativeClient();
+      return;
+    }
+    Path client = Path.of(configured);
+    if (Files.isExecutable(client)) {
       ok("native client " + client + ": 'run' starts without a JVM");
-    } else if (client != null && Files.exists(client)) {
+    } else if (Files.exists(client)) {
       warn("native client " + client + " is not executable; 'run' falls back to the JVM client",
           "chmod +x '" + client + "'");
-    } else if (client != null && Files.isDirectory(Path.of(property("viasock.home", "/nonexistent"), "viasock-cli"))) {
+    } else if (Files.isDirectory(Path.of(property("viasock.home", "/nonexistent"), "viasock-cli"))) {
       warn("native client: not built (" + client + " is missing); 'run' uses the JVM client, which starts slower",
           onPath("cc") ? "rebuild (mvn -B package) and see the build's output for why it was skipped"
               : "install a C compiler (cc, e.g. gcc) and rebuild with mvn -B package");
     } else {
-      warn("native client: this distribution was built without one; 'run' uses the JVM client, which starts slower",
-          "build viasock from source where a C compiler (cc) is installed");
+      warnBuiltWithoutNativeClient();
     }
+  }
+
+  private void warnBuiltWithoutNativeClient() {
+    warn("native client: this distribution was built without one; 'run' uses the JVM client, which starts slower",
+        "build viasock from source where a C compiler (cc) is installed");
   }
 
   private void checkClassDataArchive() {
